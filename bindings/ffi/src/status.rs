@@ -1,0 +1,132 @@
+//! `cog_status`: the result of every fallible C function, mirroring `cognition_core::ErrorCode`.
+
+use std::ffi::c_char;
+
+use cognition_core::ErrorCode;
+
+/// Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
+/// matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
+/// signatures, 150–199 event parsing. `cog_last_error_message()` says more about the last failure.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cog_status {
+    /// Success; out-parameters were written.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A panic was caught inside the library (a bug; the call had no effect on your data).
+    Panic = 3,
+    /// An argument was outside its documented range.
+    InvalidArgument = 4,
+    /// The signature header could not be parsed.
+    MalformedHeader = 100,
+    /// No signature with the expected scheme was present.
+    NoSignatureForScheme = 101,
+    /// No signature matched the payload under any secret.
+    SignatureMismatch = 102,
+    /// The timestamp was outside the tolerance.
+    TimestampOutsideTolerance = 103,
+    /// A secret was empty, or no secret was given.
+    EmptySecret = 104,
+    /// The header was over the size limit (8 KiB).
+    HeaderTooLarge = 105,
+    /// The payload was over the size limit (16 MiB).
+    PayloadTooLarge = 106,
+    /// A secret was not in the expected form.
+    InvalidSecret = 107,
+    /// A required header was missing.
+    MissingHeader = 108,
+    /// The event payload was not valid JSON.
+    EventInvalidJson = 150,
+    /// A required event field was missing.
+    EventMissingField = 151,
+    /// An event field had the wrong type.
+    EventWrongType = 152,
+}
+
+impl From<ErrorCode> for cog_status {
+    fn from(code: ErrorCode) -> Self {
+        match code {
+            ErrorCode::NullArgument => cog_status::NullArgument,
+            ErrorCode::InvalidUtf8 => cog_status::InvalidUtf8,
+            ErrorCode::Panic => cog_status::Panic,
+            ErrorCode::InvalidArgument => cog_status::InvalidArgument,
+            ErrorCode::MalformedHeader => cog_status::MalformedHeader,
+            ErrorCode::NoSignatureForScheme => cog_status::NoSignatureForScheme,
+            ErrorCode::SignatureMismatch => cog_status::SignatureMismatch,
+            ErrorCode::TimestampOutsideTolerance => cog_status::TimestampOutsideTolerance,
+            ErrorCode::EmptySecret => cog_status::EmptySecret,
+            ErrorCode::HeaderTooLarge => cog_status::HeaderTooLarge,
+            ErrorCode::PayloadTooLarge => cog_status::PayloadTooLarge,
+            ErrorCode::InvalidSecret => cog_status::InvalidSecret,
+            ErrorCode::MissingHeader => cog_status::MissingHeader,
+            ErrorCode::EventInvalidJson => cog_status::EventInvalidJson,
+            ErrorCode::EventMissingField => cog_status::EventMissingField,
+            ErrorCode::EventWrongType => cog_status::EventWrongType,
+            // A code added to the core but not here: the test below fails before it ships.
+            _ => cog_status::Panic,
+        }
+    }
+}
+
+/// The stable name of a status (`"OK"`, `"SIGNATURE_MISMATCH"`, …), as used in the shared test
+/// vectors; `"UNKNOWN"` for a number that is no status. Takes a plain integer so that any value a C
+/// caller passes is safe.
+///
+/// The returned string is static: never free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn cog_status_name(status: u32) -> *const c_char {
+    let name: &'static [u8] = match status {
+        0 => b"OK\0",
+        n => match ErrorCode::from_u32(n) {
+            Some(code) => return static_name(code),
+            None => b"UNKNOWN\0",
+        },
+    };
+    name.as_ptr().cast()
+}
+
+fn static_name(code: ErrorCode) -> *const c_char {
+    // Names are static ASCII; keep NUL-terminated copies for the life of the process.
+    use std::collections::HashMap;
+    use std::ffi::CString;
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<HashMap<u32, CString>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        cognition_core::ALL_ERROR_CODES
+            .iter()
+            .map(|c| (*c as u32, CString::new(c.name()).unwrap_or_default()))
+            .collect()
+    });
+    names
+        .get(&(code as u32))
+        .map_or(b"UNKNOWN\0".as_ptr().cast(), |name| name.as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn every_core_code_has_a_status_with_the_same_number() {
+        for code in cognition_core::ALL_ERROR_CODES {
+            assert_eq!(cog_status::from(*code) as u32, *code as u32, "{code}");
+        }
+    }
+
+    #[test]
+    fn names_match_the_core_and_unknown_numbers_are_safe() {
+        let name = |n| {
+            unsafe { CStr::from_ptr(cog_status_name(n)) }
+                .to_str()
+                .unwrap()
+        };
+        assert_eq!(name(0), "OK");
+        assert_eq!(name(102), "SIGNATURE_MISMATCH");
+        assert_eq!(name(u32::MAX), "UNKNOWN");
+    }
+}

@@ -1,0 +1,205 @@
+//! The crate-wide [`Error`] and its stable [`ErrorCode`], shared by every face.
+//!
+//! Each module has its own `thiserror` enum (for example [`WebhookError`]) that converts into
+//! [`Error`]. Every variant maps to an [`ErrorCode`] whose number is part of the public contract: the
+//! C ABI returns it as `cog_status`, Python exposes it as `.code`, Go as `Error.Code`. Numbers come in
+//! blocks of 100 per error family and are never renumbered or reused once released.
+
+use std::fmt;
+
+use crate::webhook::{EventError, WebhookError};
+
+/// A stable, numbered error code.
+///
+/// The numbers are the same in Rust, C (`cog_status`), Python (`cognition_core.ErrorCode`) and Go
+/// (`cognition.ErrorCode`). Blocks: `1..=99` general, `100..=149` webhook signatures, `150..=199`
+/// webhook event parsing; later capabilities take the following blocks of 100.
+///
+/// # Example
+/// ```
+/// use cognition_core::ErrorCode;
+///
+/// assert_eq!(ErrorCode::SignatureMismatch as u32, 102);
+/// assert_eq!(ErrorCode::SignatureMismatch.name(), "SIGNATURE_MISMATCH");
+/// assert_eq!(ErrorCode::from_name("SIGNATURE_MISMATCH"), Some(ErrorCode::SignatureMismatch));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A required pointer argument was NULL (C ABI only).
+    NullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A panic was caught at a face boundary; this is always a bug in cognition-core.
+    Panic = 3,
+    /// An argument was out of its documented range.
+    InvalidArgument = 4,
+
+    /// The signature header could not be parsed (no `t`, non-integer `t`, bad pair syntax).
+    MalformedHeader = 100,
+    /// The header carried no signature with the expected scheme (`v1`).
+    NoSignatureForScheme = 101,
+    /// No signature in the header matched the payload under any of the secrets.
+    SignatureMismatch = 102,
+    /// The signed timestamp was further from "now" than the tolerance allows.
+    TimestampOutsideTolerance = 103,
+    /// A secret was empty, or no secret was given.
+    EmptySecret = 104,
+    /// The signature header exceeded [`crate::webhook::MAX_HEADER_LEN`].
+    HeaderTooLarge = 105,
+    /// The payload exceeded [`crate::webhook::MAX_PAYLOAD_LEN`].
+    PayloadTooLarge = 106,
+    /// A secret was not in the expected form (Standard Webhooks: `whsec_` + base64).
+    InvalidSecret = 107,
+    /// A required webhook header was absent (Standard Webhooks: `webhook-id`, …).
+    MissingHeader = 108,
+
+    /// The event payload was not valid JSON.
+    EventInvalidJson = 150,
+    /// A required envelope field was absent.
+    EventMissingField = 151,
+    /// An envelope field had the wrong JSON type.
+    EventWrongType = 152,
+}
+
+/// Every code, in numeric order; used by the faces to export the table and by tests to check it.
+pub const ALL_ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode::NullArgument,
+    ErrorCode::InvalidUtf8,
+    ErrorCode::Panic,
+    ErrorCode::InvalidArgument,
+    ErrorCode::MalformedHeader,
+    ErrorCode::NoSignatureForScheme,
+    ErrorCode::SignatureMismatch,
+    ErrorCode::TimestampOutsideTolerance,
+    ErrorCode::EmptySecret,
+    ErrorCode::HeaderTooLarge,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::InvalidSecret,
+    ErrorCode::MissingHeader,
+    ErrorCode::EventInvalidJson,
+    ErrorCode::EventMissingField,
+    ErrorCode::EventWrongType,
+];
+
+impl ErrorCode {
+    /// Return the code's stable `SCREAMING_SNAKE_CASE` name, as used in `tests/vectors/*.json`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorCode::NullArgument => "NULL_ARGUMENT",
+            ErrorCode::InvalidUtf8 => "INVALID_UTF8",
+            ErrorCode::Panic => "PANIC",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::MalformedHeader => "MALFORMED_HEADER",
+            ErrorCode::NoSignatureForScheme => "NO_SIGNATURE_FOR_SCHEME",
+            ErrorCode::SignatureMismatch => "SIGNATURE_MISMATCH",
+            ErrorCode::TimestampOutsideTolerance => "TIMESTAMP_OUTSIDE_TOLERANCE",
+            ErrorCode::EmptySecret => "EMPTY_SECRET",
+            ErrorCode::HeaderTooLarge => "HEADER_TOO_LARGE",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::InvalidSecret => "INVALID_SECRET",
+            ErrorCode::MissingHeader => "MISSING_HEADER",
+            ErrorCode::EventInvalidJson => "EVENT_INVALID_JSON",
+            ErrorCode::EventMissingField => "EVENT_MISSING_FIELD",
+            ErrorCode::EventWrongType => "EVENT_WRONG_TYPE",
+        }
+    }
+
+    /// Return the error family the code belongs to; each face maps a family to one exception type.
+    pub const fn family(self) -> ErrorFamily {
+        match self as u32 {
+            100..=199 => ErrorFamily::Webhook,
+            _ => ErrorFamily::General,
+        }
+    }
+
+    /// Look a code up by its number.
+    pub fn from_u32(value: u32) -> Option<ErrorCode> {
+        ALL_ERROR_CODES.iter().copied().find(|c| *c as u32 == value)
+    }
+
+    /// Look a code up by its stable name.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ALL_ERROR_CODES.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A group of codes that a face reports through one exception type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFamily {
+    /// Argument and boundary errors (`TypeError`/`ValueError` territory).
+    General,
+    /// Webhook signature verification and event parsing.
+    Webhook,
+}
+
+/// The crate-wide error: one variant per module error, each with a stable [`ErrorCode`].
+///
+/// # Example
+/// ```
+/// use cognition_core::{webhook, Error, ErrorCode};
+///
+/// let err: Error = webhook::verify(b"{}", "t=1", &["whsec_test"], 300, 1).unwrap_err().into();
+/// assert_eq!(err.code(), ErrorCode::NoSignatureForScheme);
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Signature verification failed or could not start.
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
+    /// The verified payload was not a well-formed event envelope.
+    #[error(transparent)]
+    Event(#[from] EventError),
+    /// An argument was outside its documented range.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+}
+
+impl Error {
+    /// Return the stable code for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Webhook(e) => e.code(),
+            Error::Event(e) => e.code(),
+            Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_listed_in_increasing_order_without_duplicates() {
+        let numbers: Vec<u32> = ALL_ERROR_CODES.iter().map(|c| *c as u32).collect();
+        let mut sorted = numbers.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(numbers, sorted);
+    }
+
+    #[test]
+    fn names_round_trip_through_from_name() {
+        for code in ALL_ERROR_CODES {
+            assert_eq!(ErrorCode::from_name(code.name()), Some(*code));
+            assert_eq!(ErrorCode::from_u32(*code as u32), Some(*code));
+        }
+    }
+
+    #[test]
+    fn unknown_numbers_and_names_are_not_codes() {
+        assert_eq!(ErrorCode::from_u32(0), None);
+        assert_eq!(ErrorCode::from_u32(99_999), None);
+        assert_eq!(ErrorCode::from_name("signature_mismatch"), None);
+    }
+}
