@@ -58,8 +58,7 @@ impl SignatureHeader {
                 "t" => timestamp = Some(parse_timestamp(value)?),
                 SCHEME => {
                     signature_count += 1;
-                    let mut tag = [0u8; TAG_LEN];
-                    if hex::decode_to_slice(value, &mut tag).is_ok() {
+                    if let Some(tag) = decode_lowercase_hex(value) {
                         tags.push(tag);
                     }
                 }
@@ -83,6 +82,19 @@ impl SignatureHeader {
     pub fn signature_count(&self) -> usize {
         self.signature_count
     }
+}
+
+/// Decode a tag written as Stripe writes it: exactly 64 lowercase hex digits.
+///
+/// Stripe's libraries compare the hex strings, so an uppercase spelling never verifies there; it must
+/// not verify here either.
+fn decode_lowercase_hex(value: &str) -> Option<[u8; TAG_LEN]> {
+    if !value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut tag = [0u8; TAG_LEN];
+    hex::decode_to_slice(value, &mut tag).ok()?;
+    Some(tag)
 }
 
 /// Compute the Stripe tag for `payload` signed at `timestamp`.
@@ -222,6 +234,15 @@ mod tests {
     #[test]
     fn v1_that_is_not_hex_counts_as_a_mismatch() {
         let header = format!("t={NOW},v1=zz");
+        assert_eq!(
+            verify(b"x", &header, &[SECRET], 300, NOW),
+            Err(WebhookError::SignatureMismatch { secrets: 1 })
+        );
+    }
+
+    #[test]
+    fn uppercase_hex_does_not_verify_as_in_stripe() {
+        let header = header_for(b"x", NOW).to_uppercase().replacen("T=", "t=", 1).replacen("V1=", "v1=", 1);
         assert_eq!(
             verify(b"x", &header, &[SECRET], 300, NOW),
             Err(WebhookError::SignatureMismatch { secrets: 1 })
