@@ -85,8 +85,9 @@ fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, WebhookError> {
 }
 
 fn standard_tag(key: &[u8], id: &str, timestamp: i64, payload: &[u8]) -> [u8; TAG_LEN] {
-    let t = timestamp.to_string();
-    hmac_sha256(key, &[id.as_bytes(), b".", t.as_bytes(), b".", payload])
+    let mut buf = [0u8; 20];
+    let t = super::stripe::decimal(timestamp, &mut buf);
+    hmac_sha256(key, &[id.as_bytes(), b".", t, b".", payload])
 }
 
 /// Sign a message, returning the `webhook-signature` header value (`v1,<base64>`).

@@ -41,7 +41,7 @@ impl SignatureHeader {
     pub fn parse(header: &str) -> Result<Self, WebhookError> {
         check_header_len(header)?;
         let mut timestamp = None;
-        let mut tags = Vec::new();
+        let mut tags = Vec::with_capacity(1);
         let mut signature_count = 0;
         for element in header.split(',') {
             let element = element.trim_matches(|c: char| c == ' ' || c == '\t');
@@ -84,23 +84,60 @@ impl SignatureHeader {
     }
 }
 
+/// Value of each byte as a lowercase hex digit, or `0xFF`.
+const LOWER_HEX: [u8; 256] = {
+    let mut table = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// Decode a tag written as Stripe writes it: exactly 64 lowercase hex digits.
 ///
 /// Stripe's libraries compare the hex strings, so an uppercase spelling never verifies there; it must
-/// not verify here either.
+/// not verify here either. One table lookup per digit: this runs on every delivery.
 fn decode_lowercase_hex(value: &str) -> Option<[u8; TAG_LEN]> {
-    if !value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    let digits = value.as_bytes();
+    if digits.len() != 2 * TAG_LEN {
         return None;
     }
     let mut tag = [0u8; TAG_LEN];
-    hex::decode_to_slice(value, &mut tag).ok()?;
-    Some(tag)
+    let mut invalid = 0u8;
+    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (LOWER_HEX[pair[0] as usize], LOWER_HEX[pair[1] as usize]);
+        invalid |= (high | low) & 0xF0;
+        *byte = (high << 4) | (low & 0x0F);
+    }
+    (invalid == 0).then_some(tag)
+}
+
+/// Format a non-negative timestamp in decimal without allocating.
+pub(super) fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = value.unsigned_abs();
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[start..]
 }
 
 /// Compute the Stripe tag for `payload` signed at `timestamp`.
 fn stripe_tag(secret: &[u8], timestamp: i64, payload: &[u8]) -> [u8; TAG_LEN] {
-    let t = timestamp.to_string();
-    hmac_sha256(secret, &[t.as_bytes(), b".", payload])
+    let mut buf = [0u8; 20];
+    hmac_sha256(secret, &[decimal(timestamp, &mut buf), b".", payload])
 }
 
 /// Sign `payload` as Stripe would at `timestamp`, returning the `Stripe-Signature` header value.
@@ -238,6 +275,23 @@ mod tests {
             verify(b"x", &header, &[SECRET], 300, NOW),
             Err(WebhookError::SignatureMismatch { secrets: 1 })
         );
+    }
+
+    #[test]
+    fn decimal_formats_like_display() {
+        let mut buf = [0u8; 20];
+        for value in [0, 7, 10, 1_700_000_000, i64::MAX] {
+            assert_eq!(decimal(value, &mut buf), value.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn hex_decoding_accepts_only_64_lowercase_digits() {
+        let lower = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
+        assert_eq!(decode_lowercase_hex(lower).map(hex::encode).as_deref(), Some(lower));
+        assert_eq!(decode_lowercase_hex(&lower.to_uppercase()), None);
+        assert_eq!(decode_lowercase_hex(&lower[..62]), None);
+        assert_eq!(decode_lowercase_hex(&lower.replacen('5', "g", 1)), None);
     }
 
     #[test]

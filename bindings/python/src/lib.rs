@@ -1,1 +1,36 @@
+//! `cognition_core._native`: the pyo3 face of cognition-core, packaged by maturin as an abi3 wheel.
+//!
+//! This crate only converts types, maps errors and releases the interpreter while the core hashes;
+//! every rule lives in the core. The public, documented API is the pure-Python package
+//! `cognition_core`, which re-exports this module (see `python/cognition_core/_native.pyi`).
+#![forbid(unsafe_code)]
 
+mod errors;
+mod event;
+mod inputs;
+mod webhook;
+
+use pyo3::prelude::*;
+
+/// The extension module. Every function is safe to call from several threads at once: the core is
+/// stateless and `Event` objects are immutable.
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", cognition_core::VERSION)?;
+    m.add(
+        "DEFAULT_TOLERANCE_SECS",
+        cognition_core::webhook::DEFAULT_TOLERANCE_SECS,
+    )?;
+    m.add("MAX_HEADER_LEN", cognition_core::webhook::MAX_HEADER_LEN)?;
+    m.add("MAX_PAYLOAD_LEN", cognition_core::webhook::MAX_PAYLOAD_LEN)?;
+    m.add("MAX_SECRETS", cognition_core::webhook::MAX_SECRETS)?;
+    m.add_class::<event::Event>()?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::sign_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::verify_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::construct_event, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::parse_event, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::sign_standard_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::verify_standard_webhook, m)?)?;
+    Ok(())
+}

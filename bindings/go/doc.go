@@ -1,0 +1,40 @@
+// Package cognition is the Go face of cognition-core: Stripe and Standard Webhooks signature
+// verification and typed billing events, computed by the Rust core through its C ABI
+// (include/cognition.h) and linked statically, so a Go service ships one binary.
+//
+// # Building
+//
+// The package links target/release/libcognition.a from the repository root; build it first:
+//
+//	cargo build --release -p cognition-ffi   # or: make ffi-lib
+//	cd bindings/go && CGO_ENABLED=1 go test ./...
+//
+// # Verifying a delivery
+//
+// [VerifyWebhook] checks a Stripe-Signature header (Stripe's "t=…,v1=…" scheme) against the raw
+// request body under one or more secrets (several during a rotation) and returns the signed
+// time. [ConstructEvent] verifies and then parses the envelope into an [Event].
+// [VerifyStandardWebhook] and [SignStandardWebhook] implement the Standard Webhooks
+// specification (webhook-id, webhook-timestamp and webhook-signature headers). The default
+// tolerance is 300 seconds, as in Stripe's libraries; see [WithTolerance] and [WithNow].
+//
+// Always verify the raw body bytes exactly as received: re-encoded JSON will not match.
+//
+// # Errors
+//
+// Every failure is a *[Error] carrying a stable [ErrorCode] (the numbers of cog_status, shared
+// with the Rust, C and Python faces) and a message that says what was wrong. Messages never
+// contain secrets. Compare with the sentinels:
+//
+//	if errors.Is(err, cognition.ErrSignatureMismatch) { ... }
+//
+// or read the code with errors.As:
+//
+//	var cerr *cognition.Error
+//	if errors.As(err, &cerr) { log.Print(cerr.Code) }
+//
+// # Concurrency
+//
+// Every function is safe to call from many goroutines at once. Results are plain Go values
+// that hold no C memory, so nothing needs to be closed.
+package cognition

@@ -1,0 +1,101 @@
+package cognition
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// ErrorCode is the stable number of a failure, equal to the C ABI's cog_status and to the Rust
+// core's ErrorCode: 1–99 general, 100–149 webhook signatures, 150–199 event parsing. Codes are
+// never renumbered.
+type ErrorCode uint32
+
+// The error codes, one per cog_status value except COG_STATUS_OK.
+const (
+	// CodeNullArgument: a required pointer argument was NULL (a bug in this package if seen).
+	CodeNullArgument ErrorCode = 1
+	// CodeInvalidUTF8: a string argument was not valid UTF-8.
+	CodeInvalidUTF8 ErrorCode = 2
+	// CodePanic: a panic was caught inside the library (a bug; the call had no effect).
+	CodePanic ErrorCode = 3
+	// CodeInvalidArgument: an argument was outside its documented range.
+	CodeInvalidArgument ErrorCode = 4
+
+	// CodeMalformedHeader: the signature header could not be parsed.
+	CodeMalformedHeader ErrorCode = 100
+	// CodeNoSignatureForScheme: no signature with the expected scheme (v1) was present.
+	CodeNoSignatureForScheme ErrorCode = 101
+	// CodeSignatureMismatch: no signature matched the payload under any secret.
+	CodeSignatureMismatch ErrorCode = 102
+	// CodeTimestampOutsideTolerance: the signed timestamp was outside the tolerance.
+	CodeTimestampOutsideTolerance ErrorCode = 103
+	// CodeEmptySecret: a secret was empty, or no secret was given.
+	CodeEmptySecret ErrorCode = 104
+	// CodeHeaderTooLarge: the header was over the size limit (8 KiB).
+	CodeHeaderTooLarge ErrorCode = 105
+	// CodePayloadTooLarge: the payload was over the size limit (16 MiB).
+	CodePayloadTooLarge ErrorCode = 106
+	// CodeInvalidSecret: a secret was not in the expected form (Standard Webhooks: whsec_<base64>).
+	CodeInvalidSecret ErrorCode = 107
+	// CodeMissingHeader: a required header was missing or empty.
+	CodeMissingHeader ErrorCode = 108
+
+	// CodeEventInvalidJSON: the event payload was not valid JSON.
+	CodeEventInvalidJSON ErrorCode = 150
+	// CodeEventMissingField: a required event field was missing.
+	CodeEventMissingField ErrorCode = 151
+	// CodeEventWrongType: an event field had the wrong type.
+	CodeEventWrongType ErrorCode = 152
+)
+
+// String returns the code's stable name as used in the shared test vectors
+// ("SIGNATURE_MISMATCH", …), or "UNKNOWN" for a number that is no code.
+func (c ErrorCode) String() string {
+	return statusName(uint32(c))
+}
+
+// Sentinels for errors.Is: an error matches a sentinel when their codes are equal.
+var (
+	ErrNullArgument              = &Error{Code: CodeNullArgument}
+	ErrInvalidUTF8               = &Error{Code: CodeInvalidUTF8}
+	ErrPanic                     = &Error{Code: CodePanic}
+	ErrInvalidArgument           = &Error{Code: CodeInvalidArgument}
+	ErrMalformedHeader           = &Error{Code: CodeMalformedHeader}
+	ErrNoSignatureForScheme      = &Error{Code: CodeNoSignatureForScheme}
+	ErrSignatureMismatch         = &Error{Code: CodeSignatureMismatch}
+	ErrTimestampOutsideTolerance = &Error{Code: CodeTimestampOutsideTolerance}
+	ErrEmptySecret               = &Error{Code: CodeEmptySecret}
+	ErrHeaderTooLarge            = &Error{Code: CodeHeaderTooLarge}
+	ErrPayloadTooLarge           = &Error{Code: CodePayloadTooLarge}
+	ErrInvalidSecret             = &Error{Code: CodeInvalidSecret}
+	ErrMissingHeader             = &Error{Code: CodeMissingHeader}
+	ErrEventInvalidJSON          = &Error{Code: CodeEventInvalidJSON}
+	ErrEventMissingField         = &Error{Code: CodeEventMissingField}
+	ErrEventWrongType            = &Error{Code: CodeEventWrongType}
+)
+
+// Error is every failure this package returns. Message says what was wrong and what was
+// expected; it never contains a secret.
+type Error struct {
+	Code    ErrorCode
+	Message string
+}
+
+// Error formats the error as "cognition: <message> (<CODE_NAME>)".
+func (e *Error) Error() string {
+	name := e.Code.String()
+	if name == "UNKNOWN" {
+		name = "code " + strconv.FormatUint(uint64(e.Code), 10)
+	}
+	if e.Message == "" {
+		return "cognition: " + name
+	}
+	return fmt.Sprintf("cognition: %s (%s)", e.Message, name)
+}
+
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, ErrSignatureMismatch) works whatever the message.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t != nil && e != nil && t.Code == e.Code
+}

@@ -1,0 +1,33 @@
+package cognition_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	cognition "github.com/cognition-core/cognition-core/bindings/go"
+)
+
+func ExampleVerifyWebhook() {
+	payload := []byte(`{"id": "evt_1", "object": "event", "type": "invoice.paid"}`)
+	header := "t=1700000000,v1=fd711674d75021c541989b49076cf8ad37957e1c90dda207f1fd255e3484d518"
+	secrets := []string{"whsec_test_4eC39HqLyjWDarjtT1zdp7dc"}
+	// In a handler, omit WithNow: the system clock is the default.
+	now := cognition.WithNow(time.Unix(1700000060, 0))
+
+	signed, err := cognition.VerifyWebhook(payload, header, secrets, now)
+	fmt.Println(signed.Format(time.RFC3339), err)
+
+	_, err = cognition.VerifyWebhook([]byte(`{"id": "evt_forged"}`), header, secrets, now)
+	fmt.Println(errors.Is(err, cognition.ErrSignatureMismatch))
+	// Output:
+	// 2023-11-14T22:13:20Z <nil>
+	// true
+}
+
+func ExampleSignWebhook() {
+	header, err := cognition.SignWebhook([]byte(""), "whsec_test_4eC39HqLyjWDarjtT1zdp7dc", time.Unix(1700000000, 0))
+	fmt.Println(header, err)
+	// Output:
+	// t=1700000000,v1=59c6f576fe0d45fe10a08c6ca6d85e87d4b5899e19cde527a4e706278529d986 <nil>
+}

@@ -1,0 +1,3 @@
+module github.com/cognition-core/cognition-core/bindings/go
+
+go 1.22

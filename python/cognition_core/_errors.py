@@ -1,0 +1,106 @@
+"""Exceptions raised by cognition_core, and the stable :class:`ErrorCode` they carry.
+
+The numbers are the ones the Rust core defines (``cognition_core::ErrorCode``) and every face shares:
+C returns them as ``cog_status``, Go as ``Error.Code``. A test compares this table with the one the
+native module exports, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Dict, Tuple, Type
+
+__all__ = [
+    "CognitionError",
+    "ErrorCode",
+    "EventParseError",
+    "InvalidArgumentError",
+    "SignatureVerificationError",
+]
+
+
+class ErrorCode(enum.IntEnum):
+    """A stable, numbered error code; blocks of 100 per error family, never renumbered."""
+
+    # General (1-99): argument and boundary errors.
+    NULL_ARGUMENT = 1
+    INVALID_UTF8 = 2
+    PANIC = 3
+    INVALID_ARGUMENT = 4
+    # Webhook signatures (100-149).
+    MALFORMED_HEADER = 100
+    NO_SIGNATURE_FOR_SCHEME = 101
+    SIGNATURE_MISMATCH = 102
+    TIMESTAMP_OUTSIDE_TOLERANCE = 103
+    EMPTY_SECRET = 104
+    HEADER_TOO_LARGE = 105
+    PAYLOAD_TOO_LARGE = 106
+    INVALID_SECRET = 107
+    MISSING_HEADER = 108
+    # Webhook event parsing (150-199).
+    EVENT_INVALID_JSON = 150
+    EVENT_MISSING_FIELD = 151
+    EVENT_WRONG_TYPE = 152
+
+
+class CognitionError(Exception):
+    """Base class of every error cognition_core raises; ``code`` says exactly what went wrong."""
+
+    code: ErrorCode
+    message: str
+
+    def __init__(self, message: str, code: ErrorCode) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = ErrorCode(code)
+
+    def __reduce__(self) -> Tuple[Type[CognitionError], Tuple[str, ErrorCode]]:
+        return (type(self), (self.message, self.code))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code=ErrorCode.{self.code.name})"
+
+
+class InvalidArgumentError(CognitionError, ValueError):
+    """An argument was outside its documented range (a ``ValueError`` that also has ``code``)."""
+
+
+class SignatureVerificationError(CognitionError):
+    """A webhook delivery could not be verified (codes 100-199).
+
+    Treat it as "reject the request" (HTTP 400): the body may have been forged or tampered with,
+    replayed too late, or signed with another secret.
+    """
+
+
+class EventParseError(SignatureVerificationError, ValueError):
+    """A verified payload was not a well-formed event envelope (codes 150-199).
+
+    It is also a ``ValueError``, the exception Stripe's own ``construct_event`` raises for an invalid
+    payload, so existing ``except ValueError`` handlers keep working.
+    """
+
+
+_EVENT_PARSE_CODES = frozenset(
+    {ErrorCode.EVENT_INVALID_JSON, ErrorCode.EVENT_MISSING_FIELD, ErrorCode.EVENT_WRONG_TYPE}
+)
+
+
+def _class_for(code: ErrorCode) -> Type[CognitionError]:
+    """Return the exception class that reports ``code``: one per error family."""
+    if code in _EVENT_PARSE_CODES:
+        return EventParseError
+    if 100 <= code <= 199:
+        return SignatureVerificationError
+    if code == ErrorCode.PANIC:
+        return CognitionError
+    return InvalidArgumentError
+
+
+_CLASS_BY_CODE: Dict[ErrorCode, Type[CognitionError]] = {code: _class_for(code) for code in ErrorCode}
+
+
+def _new_error(code: int, message: str) -> CognitionError:
+    """Build the exception for a native error; called by the extension module."""
+    error_code = ErrorCode(code)
+    return _CLASS_BY_CODE[error_code](message, error_code)
