@@ -62,7 +62,7 @@ wheel: venv
 	$(VENV)/bin/maturin build --release -m python/pyproject.toml -o dist
 
 # ---------------------------------------------------------------- demo
-demo: ffi-lib
+demo:
 	cargo run --quiet --release --example demo
 
 # ---------------------------------------------------------------- tests

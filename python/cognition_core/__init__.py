@@ -11,9 +11,9 @@ Verify a Stripe delivery and get its event (pass the raw request body, as bytes)
     if event.type == "invoice.paid":
         ...
 
-Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock and
-``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and every
-function is safe to call from several threads.
+Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
+and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
+every function is safe to call from several threads.
 """
 
 from __future__ import annotations

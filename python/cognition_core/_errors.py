@@ -1,14 +1,13 @@
 """Exceptions raised by cognition_core, and the stable :class:`ErrorCode` they carry.
 
-The numbers are the ones the Rust core defines (``cognition_core::ErrorCode``) and every face shares:
-C returns them as ``cog_status``, Go as ``Error.Code``. A test compares this table with the one the
-native module exports, so the two cannot drift apart.
+The numbers are the ones the Rust core defines (``cognition_core::ErrorCode``) and every face
+shares: C returns them as ``cog_status``, Go as ``Error.Code``. A test compares this table with the
+one the native module exports, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Dict, Tuple, Type
 
 __all__ = [
     "CognitionError",
@@ -54,7 +53,7 @@ class CognitionError(Exception):
         self.message = message
         self.code = ErrorCode(code)
 
-    def __reduce__(self) -> Tuple[Type[CognitionError], Tuple[str, ErrorCode]]:
+    def __reduce__(self) -> tuple[type[CognitionError], tuple[str, ErrorCode]]:
         return (type(self), (self.message, self.code))
 
     def __repr__(self) -> str:
@@ -76,8 +75,8 @@ class SignatureVerificationError(CognitionError):
 class EventParseError(SignatureVerificationError, ValueError):
     """A verified payload was not a well-formed event envelope (codes 150-199).
 
-    It is also a ``ValueError``, the exception Stripe's own ``construct_event`` raises for an invalid
-    payload, so existing ``except ValueError`` handlers keep working.
+    It is also a ``ValueError``, the exception Stripe's own ``construct_event`` raises for an
+    invalid payload, so existing ``except ValueError`` handlers keep working.
     """
 
 
@@ -86,7 +85,7 @@ _EVENT_PARSE_CODES = frozenset(
 )
 
 
-def _class_for(code: ErrorCode) -> Type[CognitionError]:
+def _class_for(code: ErrorCode) -> type[CognitionError]:
     """Return the exception class that reports ``code``: one per error family."""
     if code in _EVENT_PARSE_CODES:
         return EventParseError
@@ -97,7 +96,9 @@ def _class_for(code: ErrorCode) -> Type[CognitionError]:
     return InvalidArgumentError
 
 
-_CLASS_BY_CODE: Dict[ErrorCode, Type[CognitionError]] = {code: _class_for(code) for code in ErrorCode}
+_CLASS_BY_CODE: dict[ErrorCode, type[CognitionError]] = {
+    code: _class_for(code) for code in ErrorCode
+}
 
 
 def _new_error(code: int, message: str) -> CognitionError:

@@ -140,7 +140,7 @@ def parse_event(payload: Buffer) -> Event:
     """
 
 def sign_standard_webhook(msg_id: str, timestamp: int, payload: Buffer, secret: str) -> str:
-    """Sign a Standard Webhooks message and return the ``webhook-signature`` value (``v1,<base64>``).
+    """Sign a Standard Webhooks message; return the ``webhook-signature`` value (``v1,<base64>``).
 
     ``secret`` is ``whsec_`` followed by base64 (the prefix is optional).
 

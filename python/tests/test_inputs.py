@@ -178,8 +178,10 @@ def test_standard_headers_accept_any_mapping() -> None:
             return len(self._items)
 
     signature = cognition_core.sign_standard_webhook("msg_1", NOW, BODY, STD_SECRET)
-    headers = {"Webhook-Id": "msg_1", "Webhook-Timestamp": str(NOW), "Webhook-Signature": signature}
-    assert cognition_core.verify_standard_webhook(BODY, Headers(headers), STD_SECRET, now=NOW) == NOW
+    headers = Headers(
+        {"Webhook-Id": "msg_1", "Webhook-Timestamp": str(NOW), "Webhook-Signature": signature}
+    )
+    assert cognition_core.verify_standard_webhook(BODY, headers, STD_SECRET, now=NOW) == NOW
 
 
 def test_standard_headers_must_be_a_mapping_of_str() -> None:
@@ -225,7 +227,8 @@ def event_for(body: bytes) -> cognition_core.Event:
 def test_event_repr_names_id_type_and_created(event_payload: bytes) -> None:
     event = event_for(event_payload)
     assert repr(event) == (
-        "Event(id='evt_1PgcTestVectors0001', type='invoice.paid', created=1699999995, livemode=False)"
+        "Event(id='evt_1PgcTestVectors0001', type='invoice.paid', "
+        "created=1699999995, livemode=False)"
     )
 
 
@@ -251,7 +254,10 @@ def test_event_to_dict_is_a_copy(event_payload: bytes) -> None:
 
 
 def test_event_data_keeps_the_payload_key_order_and_numbers() -> None:
-    body = b'{"id":"evt_1","type":"x.y","created":1,"livemode":true,"data":{"object":{"z":1,"a":12345678901234567890123,"f":0.1}}}'
+    body = (
+        b'{"id":"evt_1","type":"x.y","created":1,"livemode":true,'
+        b'"data":{"object":{"z":1,"a":12345678901234567890123,"f":0.1}}}'
+    )
     event = event_for(body)
     assert list(event.data["object"]) == ["z", "a", "f"]
     assert event.data["object"]["a"] == 12345678901234567890123

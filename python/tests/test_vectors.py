@@ -32,7 +32,13 @@ def expect_error(case: dict[str, Any], err: CognitionError) -> None:
 
 
 def test_every_section_has_cases() -> None:
-    sections = {"stripe_verify", "stripe_sign", "standard_verify", "standard_sign", "construct_event"}
+    sections = {
+        "stripe_verify",
+        "stripe_sign",
+        "standard_verify",
+        "standard_sign",
+        "construct_event",
+    }
     assert sections <= VECTORS.keys()
     assert all(VECTORS[section] for section in sections)
 

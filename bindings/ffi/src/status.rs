@@ -79,14 +79,10 @@ impl From<ErrorCode> for cog_status {
 /// The returned string is static: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn cog_status_name(status: u32) -> *const c_char {
-    let name: &'static [u8] = match status {
-        0 => b"OK\0",
-        n => match ErrorCode::from_u32(n) {
-            Some(code) => return static_name(code),
-            None => b"UNKNOWN\0",
-        },
-    };
-    name.as_ptr().cast()
+    match status {
+        0 => c"OK".as_ptr(),
+        n => ErrorCode::from_u32(n).map_or(c"UNKNOWN".as_ptr(), static_name),
+    }
 }
 
 fn static_name(code: ErrorCode) -> *const c_char {
@@ -103,7 +99,7 @@ fn static_name(code: ErrorCode) -> *const c_char {
     });
     names
         .get(&(code as u32))
-        .map_or(b"UNKNOWN\0".as_ptr().cast(), |name| name.as_ptr())
+        .map_or(c"UNKNOWN".as_ptr(), |name| name.as_ptr())
 }
 
 #[cfg(test)]
