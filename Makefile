@@ -46,7 +46,7 @@ ffi-lib:
 	cargo build --release -p cognition-ffi
 
 python-dev: venv
-	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet -m python/pyproject.toml
+	cd python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --release --quiet
 
 header: tools-cbindgen
 	$(CBINDGEN) --quiet --config bindings/ffi/cbindgen.toml --crate cognition-ffi --output include/cognition.h bindings/ffi
@@ -59,7 +59,7 @@ check-header: tools-cbindgen
 	fi; rm -f $$tmp; echo "include/cognition.h is up to date"
 
 wheel: venv
-	$(VENV)/bin/maturin build --release -m python/pyproject.toml -o dist
+	cd python && ../$(VENV)/bin/maturin build --release -o ../dist
 
 # ---------------------------------------------------------------- demo
 demo:

@@ -13,7 +13,9 @@ const SECRET: &str = "whsec_benchmark_secret_0123456789";
 const NOW: i64 = 1_700_000_000;
 
 fn payload(len: usize) -> Vec<u8> {
-    let mut body = br#"{"id":"evt_bench","object":"event","type":"invoice.paid","data":{"object":{"note":""#.to_vec();
+    let mut body =
+        br#"{"id":"evt_bench","object":"event","type":"invoice.paid","data":{"object":{"note":""#
+            .to_vec();
     body.resize(len - 4, b'x');
     body.extend_from_slice(b"\"}}}");
     body
@@ -32,12 +34,18 @@ fn verify_vs_bare_hmac(c: &mut Criterion) {
         let header = webhook::sign(&body, SECRET, NOW).expect("sign");
         let signed: Vec<u8> = [format!("{NOW}.").as_bytes(), &body].concat();
         group.throughput(Throughput::Bytes(len as u64));
-        group.bench_with_input(BenchmarkId::new("cognition_verify", len), &body, |b, body| {
-            b.iter(|| webhook::verify(black_box(body), black_box(&header), &[SECRET], 300, NOW))
-        });
-        group.bench_with_input(BenchmarkId::new("bare_hmac_sha256", len), &signed, |b, signed| {
-            b.iter(|| bare_hmac(black_box(SECRET.as_bytes()), black_box(signed)))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("cognition_verify", len),
+            &body,
+            |b, body| {
+                b.iter(|| webhook::verify(black_box(body), black_box(&header), &[SECRET], 300, NOW))
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("bare_hmac_sha256", len),
+            &signed,
+            |b, signed| b.iter(|| bare_hmac(black_box(SECRET.as_bytes()), black_box(signed))),
+        );
     }
     group.finish();
 }
@@ -46,7 +54,9 @@ fn construct_event_1k(c: &mut Criterion) {
     let body = payload(1024);
     let header = webhook::sign(&body, SECRET, NOW).expect("sign");
     c.bench_function("webhook_construct_event/1024", |b| {
-        b.iter(|| webhook::construct_event(black_box(&body), black_box(&header), &[SECRET], 300, NOW))
+        b.iter(|| {
+            webhook::construct_event(black_box(&body), black_box(&header), &[SECRET], 300, NOW)
+        })
     });
 }
 

@@ -46,19 +46,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let body = sample_event()?;
     println!("1. Stripe webhook signatures");
     let header = webhook::sign(&body, SECRET, NOW)?;
-    println!("  signed a {}-byte customer.subscription.updated event", body.len());
+    println!(
+        "  signed a {}-byte customer.subscription.updated event",
+        body.len()
+    );
     println!("  Stripe-Signature: {}…", &header[..40]);
 
     let event = webhook::construct_event(&body, &header, &[SECRET], 300, NOW)?;
     println!("  verified and parsed:");
     println!("    id          {}", event.id);
     println!("    kind        {:?} ({})", event.kind, event.type_name());
-    println!("    created     {}  livemode {}", event.created, event.livemode);
+    println!(
+        "    created     {}  livemode {}",
+        event.created, event.livemode
+    );
     println!(
         "    object      {} {} status={}",
         event.object["object"], event.object["id"], event.object["status"]
     );
-    println!("    previously  {}", event.previous_attributes.unwrap_or_default());
+    println!(
+        "    previously  {}",
+        event.previous_attributes.unwrap_or_default()
+    );
 
     let rotated = webhook::verify(&body, &header, &["whsec_old_secret", SECRET], 300, NOW)?;
     println!("  secret rotation: accepted under [old, new] secrets (t={rotated})");
@@ -101,9 +110,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     show_rejection(
         "replayed an hour later",
-        webhook::verify_standard(&body, &headers, &[std_secret], 300, NOW + 3600).map_err(Error::from),
+        webhook::verify_standard(&body, &headers, &[std_secret], 300, NOW + 3600)
+            .map_err(Error::from),
     );
 
-    println!("\ndemo finished: every genuine delivery accepted, every forged or stale one rejected.");
+    println!(
+        "\ndemo finished: every genuine delivery accepted, every forged or stale one rejected."
+    );
     Ok(())
 }

@@ -29,7 +29,7 @@
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
- signatures, 150–199 event parsing. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -104,6 +104,38 @@ enum cog_status
    An event field had the wrong type.
    */
   COG_STATUS_EVENT_WRONG_TYPE = 152,
+  /*
+   An idempotency key was empty or over 1024 bytes.
+   */
+  COG_STATUS_INVALID_KEY = 200,
+  /*
+   A lease token was stale: another worker took the key over; nothing was changed.
+   */
+  COG_STATUS_STALE_TOKEN = 201,
+  /*
+   No record has the key.
+   */
+  COG_STATUS_RECORD_NOT_FOUND = 202,
+  /*
+   The operation does not apply to the record's status.
+   */
+  COG_STATUS_INVALID_STATE = 203,
+  /*
+   A result was not valid JSON.
+   */
+  COG_STATUS_INVALID_RESULT = 204,
+  /*
+   The key was already used with a different payload.
+   */
+  COG_STATUS_FINGERPRINT_CONFLICT = 205,
+  /*
+   The store's data is corrupt or from a newer schema.
+   */
+  COG_STATUS_STORE_CORRUPT = 206,
+  /*
+   The store's backend failed (I/O, locks, a user callback's failure).
+   */
+  COG_STATUS_STORE_BACKEND = 207,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -7,13 +7,15 @@
 
 use std::fmt;
 
+use crate::idempotency::StoreError;
 use crate::webhook::{EventError, WebhookError};
 
 /// A stable, numbered error code.
 ///
 /// The numbers are the same in Rust, C (`cog_status`), Python (`cognition_core.ErrorCode`) and Go
 /// (`cognition.ErrorCode`). Blocks: `1..=99` general, `100..=149` webhook signatures, `150..=199`
-/// webhook event parsing; later capabilities take the following blocks of 100.
+/// webhook event parsing, `200..=299` idempotency stores; later capabilities take the following
+/// blocks of 100.
 ///
 /// # Example
 /// ```
@@ -61,6 +63,23 @@ pub enum ErrorCode {
     EventMissingField = 151,
     /// An envelope field had the wrong JSON type.
     EventWrongType = 152,
+
+    /// An idempotency key was empty or over the length limit.
+    InvalidKey = 200,
+    /// A lease token was stale: another worker took the key over; nothing was changed.
+    StaleToken = 201,
+    /// No record has the key.
+    RecordNotFound = 202,
+    /// The operation does not apply to the record's status.
+    InvalidState = 203,
+    /// A result was not valid JSON.
+    InvalidResult = 204,
+    /// The key was already used with a different payload.
+    FingerprintConflict = 205,
+    /// The store's data is corrupt or from a newer schema.
+    StoreCorrupt = 206,
+    /// The store's backend failed (I/O, locks, a user store's exception).
+    StoreBackend = 207,
 }
 
 /// Every code, in numeric order; used by the faces to export the table and by tests to check it.
@@ -81,6 +100,14 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::EventInvalidJson,
     ErrorCode::EventMissingField,
     ErrorCode::EventWrongType,
+    ErrorCode::InvalidKey,
+    ErrorCode::StaleToken,
+    ErrorCode::RecordNotFound,
+    ErrorCode::InvalidState,
+    ErrorCode::InvalidResult,
+    ErrorCode::FingerprintConflict,
+    ErrorCode::StoreCorrupt,
+    ErrorCode::StoreBackend,
 ];
 
 impl ErrorCode {
@@ -103,6 +130,14 @@ impl ErrorCode {
             ErrorCode::EventInvalidJson => "EVENT_INVALID_JSON",
             ErrorCode::EventMissingField => "EVENT_MISSING_FIELD",
             ErrorCode::EventWrongType => "EVENT_WRONG_TYPE",
+            ErrorCode::InvalidKey => "INVALID_KEY",
+            ErrorCode::StaleToken => "STALE_TOKEN",
+            ErrorCode::RecordNotFound => "RECORD_NOT_FOUND",
+            ErrorCode::InvalidState => "INVALID_STATE",
+            ErrorCode::InvalidResult => "INVALID_RESULT",
+            ErrorCode::FingerprintConflict => "FINGERPRINT_CONFLICT",
+            ErrorCode::StoreCorrupt => "STORE_CORRUPT",
+            ErrorCode::StoreBackend => "STORE_BACKEND",
         }
     }
 
@@ -110,6 +145,7 @@ impl ErrorCode {
     pub const fn family(self) -> ErrorFamily {
         match self as u32 {
             100..=199 => ErrorFamily::Webhook,
+            200..=299 => ErrorFamily::Store,
             _ => ErrorFamily::General,
         }
     }
@@ -139,6 +175,8 @@ pub enum ErrorFamily {
     General,
     /// Webhook signature verification and event parsing.
     Webhook,
+    /// Idempotency stores and the webhook processor.
+    Store,
 }
 
 /// The crate-wide error: one variant per module error, each with a stable [`ErrorCode`].
@@ -159,6 +197,9 @@ pub enum Error {
     /// The verified payload was not a well-formed event envelope.
     #[error(transparent)]
     Event(#[from] EventError),
+    /// An idempotency store operation failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// An argument was outside its documented range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -170,6 +211,7 @@ impl Error {
         match self {
             Error::Webhook(e) => e.code(),
             Error::Event(e) => e.code(),
+            Error::Store(e) => e.code(),
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }
     }

@@ -28,9 +28,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod clock;
 mod error;
+pub mod idempotency;
 pub mod webhook;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorFamily, ALL_ERROR_CODES};
 
 /// The library's version, as the faces report it.

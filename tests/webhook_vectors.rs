@@ -7,7 +7,8 @@ use serde_json::Value;
 
 fn vectors() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/webhook.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("vectors file")).expect("vectors JSON")
+    serde_json::from_str(&std::fs::read_to_string(path).expect("vectors file"))
+        .expect("vectors JSON")
 }
 
 fn cases(section: &str) -> Vec<Value> {
@@ -115,7 +116,12 @@ fn standard_sign_vectors() {
             case["secret"].as_str().unwrap(),
         )
         .unwrap();
-        assert_eq!(signature, case["signature"].as_str().unwrap(), "{}", case["name"]);
+        assert_eq!(
+            signature,
+            case["signature"].as_str().unwrap(),
+            "{}",
+            case["name"]
+        );
         let headers = StandardHeaders {
             id: case["msg_id"].as_str().unwrap(),
             timestamp: &case["timestamp"].to_string(),
@@ -141,17 +147,38 @@ fn construct_event_vectors() {
             (Ok(event), None) => {
                 let name = &case["name"];
                 assert_eq!(event.id, expect["id"].as_str().unwrap(), "{name}");
-                assert_eq!(event.type_name(), expect["type"].as_str().unwrap(), "{name}");
-                assert_eq!(event.kind.is_known(), expect["known_type"].as_bool().unwrap(), "{name}");
+                assert_eq!(
+                    event.type_name(),
+                    expect["type"].as_str().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(
+                    event.kind.is_known(),
+                    expect["known_type"].as_bool().unwrap(),
+                    "{name}"
+                );
                 assert_eq!(event.created, expect["created"].as_i64().unwrap(), "{name}");
-                assert_eq!(event.livemode, expect["livemode"].as_bool().unwrap(), "{name}");
-                assert_eq!(event.api_version.as_deref(), expect["api_version"].as_str(), "{name}");
+                assert_eq!(
+                    event.livemode,
+                    expect["livemode"].as_bool().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(
+                    event.api_version.as_deref(),
+                    expect["api_version"].as_str(),
+                    "{name}"
+                );
                 assert_eq!(event.object.get("id"), expect.get("object_id"), "{name}");
                 let previous = event.previous_attributes.unwrap_or(Value::Null);
                 assert_eq!(previous, expect["previous_attributes"], "{name}");
             }
             (Err(err), Some(code)) => {
-                assert_eq!(err.code().name(), code.as_str().unwrap(), "{}", case["name"]);
+                assert_eq!(
+                    err.code().name(),
+                    code.as_str().unwrap(),
+                    "{}",
+                    case["name"]
+                );
                 assert!(matches!(err, Error::Webhook(_) | Error::Event(_)));
             }
             (result, _) => panic!("{}: unexpected {result:?}", case["name"]),

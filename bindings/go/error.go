@@ -46,6 +46,23 @@ const (
 	CodeEventMissingField ErrorCode = 151
 	// CodeEventWrongType: an event field had the wrong type.
 	CodeEventWrongType ErrorCode = 152
+
+	// CodeInvalidKey: an idempotency key was empty or over 1024 bytes.
+	CodeInvalidKey ErrorCode = 200
+	// CodeStaleToken: a lease token was stale; another worker took the key over.
+	CodeStaleToken ErrorCode = 201
+	// CodeRecordNotFound: no record has the key.
+	CodeRecordNotFound ErrorCode = 202
+	// CodeInvalidState: the operation does not apply to the record's status.
+	CodeInvalidState ErrorCode = 203
+	// CodeInvalidResult: a result was not valid JSON.
+	CodeInvalidResult ErrorCode = 204
+	// CodeFingerprintConflict: the key was already used with a different payload.
+	CodeFingerprintConflict ErrorCode = 205
+	// CodeStoreCorrupt: the store's data is corrupt or from a newer schema.
+	CodeStoreCorrupt ErrorCode = 206
+	// CodeStoreBackend: the store's backend failed.
+	CodeStoreBackend ErrorCode = 207
 )
 
 // String returns the code's stable name as used in the shared test vectors
@@ -72,6 +89,14 @@ var (
 	ErrEventInvalidJSON          = &Error{Code: CodeEventInvalidJSON}
 	ErrEventMissingField         = &Error{Code: CodeEventMissingField}
 	ErrEventWrongType            = &Error{Code: CodeEventWrongType}
+	ErrInvalidKey                = &Error{Code: CodeInvalidKey}
+	ErrStaleToken                = &Error{Code: CodeStaleToken}
+	ErrRecordNotFound            = &Error{Code: CodeRecordNotFound}
+	ErrInvalidState              = &Error{Code: CodeInvalidState}
+	ErrInvalidResult             = &Error{Code: CodeInvalidResult}
+	ErrFingerprintConflict       = &Error{Code: CodeFingerprintConflict}
+	ErrStoreCorrupt              = &Error{Code: CodeStoreCorrupt}
+	ErrStoreBackend              = &Error{Code: CodeStoreBackend}
 )
 
 // Error is every failure this package returns. Message says what was wrong and what was

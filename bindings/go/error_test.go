@@ -67,6 +67,14 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 		cognition.CodeEventInvalidJSON:          "EVENT_INVALID_JSON",
 		cognition.CodeEventMissingField:         "EVENT_MISSING_FIELD",
 		cognition.CodeEventWrongType:            "EVENT_WRONG_TYPE",
+		cognition.CodeInvalidKey:                "INVALID_KEY",
+		cognition.CodeStaleToken:                "STALE_TOKEN",
+		cognition.CodeRecordNotFound:            "RECORD_NOT_FOUND",
+		cognition.CodeInvalidState:              "INVALID_STATE",
+		cognition.CodeInvalidResult:             "INVALID_RESULT",
+		cognition.CodeFingerprintConflict:       "FINGERPRINT_CONFLICT",
+		cognition.CodeStoreCorrupt:              "STORE_CORRUPT",
+		cognition.CodeStoreBackend:              "STORE_BACKEND",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {

@@ -31,3 +31,26 @@ func ExampleSignWebhook() {
 	// Output:
 	// t=1700000000,v1=59c6f576fe0d45fe10a08c6ca6d85e87d4b5899e19cde527a4e706278529d986 <nil>
 }
+
+func ExampleConstructEvent() {
+	payload := []byte(`{"id": "evt_1", "object": "event", "type": "invoice.paid", "created": 1700000000,
+		"livemode": false, "api_version": "2024-06-20",
+		"data": {"object": {"id": "in_1", "object": "invoice", "amount_paid": 2000}}}`)
+	secret := "whsec_test_4eC39HqLyjWDarjtT1zdp7dc"
+	at := time.Unix(1700000000, 0)
+	header, _ := cognition.SignWebhook(payload, secret, at) // what Stripe sends as Stripe-Signature
+
+	event, err := cognition.ConstructEvent(payload, header, []string{secret}, cognition.WithNow(at))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	switch event.Kind {
+	case cognition.EventKindInvoicePaid:
+		fmt.Println(event.ID, event.Type, event.Data.Object["id"], event.Data.Object["amount_paid"])
+	default:
+		fmt.Println("ignored", event.Type)
+	}
+	// Output:
+	// evt_1 invoice.paid in_1 2000
+}

@@ -24,6 +24,7 @@ from ._errors import (
     EventParseError,
     InvalidArgumentError,
     SignatureVerificationError,
+    StoreError,
 )
 from ._native import (
     DEFAULT_TOLERANCE_SECS,
@@ -51,6 +52,7 @@ __all__ = [
     "EventParseError",
     "InvalidArgumentError",
     "SignatureVerificationError",
+    "StoreError",
     "__version__",
     "construct_event",
     "parse_event",

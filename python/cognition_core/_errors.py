@@ -15,6 +15,7 @@ __all__ = [
     "EventParseError",
     "InvalidArgumentError",
     "SignatureVerificationError",
+    "StoreError",
 ]
 
 
@@ -40,6 +41,15 @@ class ErrorCode(enum.IntEnum):
     EVENT_INVALID_JSON = 150
     EVENT_MISSING_FIELD = 151
     EVENT_WRONG_TYPE = 152
+    # Idempotency stores and the webhook processor (200-299).
+    INVALID_KEY = 200
+    STALE_TOKEN = 201
+    RECORD_NOT_FOUND = 202
+    INVALID_STATE = 203
+    INVALID_RESULT = 204
+    FINGERPRINT_CONFLICT = 205
+    STORE_CORRUPT = 206
+    STORE_BACKEND = 207
 
 
 class CognitionError(Exception):
@@ -80,6 +90,11 @@ class EventParseError(SignatureVerificationError, ValueError):
     """
 
 
+class StoreError(CognitionError):
+    """An idempotency store operation failed (codes 200-299): bad key, stale lease, conflict,
+    corrupt or failing storage. Nothing was changed by the failed call."""
+
+
 _EVENT_PARSE_CODES = frozenset(
     {ErrorCode.EVENT_INVALID_JSON, ErrorCode.EVENT_MISSING_FIELD, ErrorCode.EVENT_WRONG_TYPE}
 )
@@ -91,6 +106,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return EventParseError
     if 100 <= code <= 199:
         return SignatureVerificationError
+    if 200 <= code <= 299:
+        return StoreError
     if code == ErrorCode.PANIC:
         return CognitionError
     return InvalidArgumentError

@@ -2,7 +2,8 @@
 //! providers: headers `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64>` (several
 //! space-separated), secret `whsec_<base64>`, signed content `"{id}.{timestamp}.{body}"`.
 
-use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD as BASE64};
+use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
 use super::mac::{hmac_sha256, matches_any, TAG_LEN};
@@ -68,10 +69,17 @@ impl<'a> StandardHeaders<'a> {
     }
 }
 
+/// Standard base64 with or without `=` padding: the reference libraries pad secrets themselves
+/// before decoding, so an unpadded secret is valid there and must be here.
+const SECRET_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
 /// Decode a `whsec_<base64>` secret (the prefix is optional) into the HMAC key.
 fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, WebhookError> {
     let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    let key = BASE64
+    let key = SECRET_BASE64
         .decode(encoded)
         .map_err(|_| WebhookError::InvalidSecret {
             reason: "expected `whsec_` followed by standard base64",
@@ -229,6 +237,14 @@ mod tests {
     fn secret_without_prefix_is_the_same_key() {
         let a = sign_standard("m", NOW, b"x", SECRET).unwrap();
         let b = sign_standard("m", NOW, b"x", &SECRET["whsec_".len()..]).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn unpadded_secret_is_the_same_key() {
+        let padded = "whsec_YW5vdGhlci1zdGFuZGFyZC1zZWNyZXQta2V5IQ==";
+        let a = sign_standard("m", NOW, b"x", padded).unwrap();
+        let b = sign_standard("m", NOW, b"x", padded.trim_end_matches('=')).unwrap();
         assert_eq!(a, b);
     }
 

@@ -288,7 +288,10 @@ mod tests {
     #[test]
     fn hex_decoding_accepts_only_64_lowercase_digits() {
         let lower = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
-        assert_eq!(decode_lowercase_hex(lower).map(hex::encode).as_deref(), Some(lower));
+        assert_eq!(
+            decode_lowercase_hex(lower).map(hex::encode).as_deref(),
+            Some(lower)
+        );
         assert_eq!(decode_lowercase_hex(&lower.to_uppercase()), None);
         assert_eq!(decode_lowercase_hex(&lower[..62]), None);
         assert_eq!(decode_lowercase_hex(&lower.replacen('5', "g", 1)), None);
@@ -296,7 +299,10 @@ mod tests {
 
     #[test]
     fn uppercase_hex_does_not_verify_as_in_stripe() {
-        let header = header_for(b"x", NOW).to_uppercase().replacen("T=", "t=", 1).replacen("V1=", "v1=", 1);
+        let header = header_for(b"x", NOW)
+            .to_uppercase()
+            .replacen("T=", "t=", 1)
+            .replacen("V1=", "v1=", 1);
         assert_eq!(
             verify(b"x", &header, &[SECRET], 300, NOW),
             Err(WebhookError::SignatureMismatch { secrets: 1 })

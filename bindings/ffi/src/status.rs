@@ -6,7 +6,7 @@ use cognition_core::ErrorCode;
 
 /// Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
 /// matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
-/// signatures, 150–199 event parsing. `cog_last_error_message()` says more about the last failure.
+/// signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,22 @@ pub enum cog_status {
     EventMissingField = 151,
     /// An event field had the wrong type.
     EventWrongType = 152,
+    /// An idempotency key was empty or over 1024 bytes.
+    InvalidKey = 200,
+    /// A lease token was stale: another worker took the key over; nothing was changed.
+    StaleToken = 201,
+    /// No record has the key.
+    RecordNotFound = 202,
+    /// The operation does not apply to the record's status.
+    InvalidState = 203,
+    /// A result was not valid JSON.
+    InvalidResult = 204,
+    /// The key was already used with a different payload.
+    FingerprintConflict = 205,
+    /// The store's data is corrupt or from a newer schema.
+    StoreCorrupt = 206,
+    /// The store's backend failed (I/O, locks, a user callback's failure).
+    StoreBackend = 207,
 }
 
 impl From<ErrorCode> for cog_status {
@@ -66,6 +82,14 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::EventInvalidJson => cog_status::EventInvalidJson,
             ErrorCode::EventMissingField => cog_status::EventMissingField,
             ErrorCode::EventWrongType => cog_status::EventWrongType,
+            ErrorCode::InvalidKey => cog_status::InvalidKey,
+            ErrorCode::StaleToken => cog_status::StaleToken,
+            ErrorCode::RecordNotFound => cog_status::RecordNotFound,
+            ErrorCode::InvalidState => cog_status::InvalidState,
+            ErrorCode::InvalidResult => cog_status::InvalidResult,
+            ErrorCode::FingerprintConflict => cog_status::FingerprintConflict,
+            ErrorCode::StoreCorrupt => cog_status::StoreCorrupt,
+            ErrorCode::StoreBackend => cog_status::StoreBackend,
             // A code added to the core but not here: the test below fails before it ships.
             _ => cog_status::Panic,
         }
