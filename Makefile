@@ -70,8 +70,8 @@ test: lint check-header test-rust test-c test-python test-go
 	@echo "make test: all suites passed"
 
 test-rust:
-	cargo test --workspace --all-targets
-	cargo test --workspace --doc
+	cargo test --workspace --all-features --all-targets
+	cargo test --workspace --all-features --doc
 
 test-c: ffi-lib
 	@mkdir -p $(C_BUILD)
@@ -103,7 +103,7 @@ lint: lint-rust lint-python
 
 lint-rust:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-features --all-targets -- -D warnings
 
 lint-python: venv
 	$(VENV)/bin/ruff check python benches/python tests/vectors

@@ -2,7 +2,8 @@
 //! backoff, and keep a queryable record of every key.
 //!
 //! - [`IdempotencyStore`] is the storage trait; [`MemoryStore`] and (feature `sqlite`)
-//!   `SqliteStore` implement it, and users can implement it over their own database.
+//!   `SqliteStore` implement it; [`BackendStore`] turns any storage with load / insert /
+//!   compare-and-swap ([`RecordBackend`]) into a full store, for records kept in your own database.
 //! - Every store runs the same state machine ([`machine`]): claims with expiring leases, fencing
 //!   tokens so a worker whose lease was taken over cannot overwrite the new holder's work, retries
 //!   scheduled by a [`RetryPolicy`], dead-lettering after the last attempt.
@@ -13,6 +14,7 @@
 //! clock, never spawns threads and never schedules anything by itself: call
 //! [`WebhookProcessor::retry_due`] from your own scheduler.
 
+mod backend;
 mod claim;
 mod error;
 pub mod machine;
@@ -20,9 +22,12 @@ mod memory;
 mod processor;
 mod record;
 mod retry;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod stats;
 mod store;
 
+pub use backend::{BackendStore, RecordBackend};
 pub use claim::{validate_key, Claim, ClaimRequest, LeaseToken};
 pub use error::StoreError;
 pub use memory::MemoryStore;
@@ -31,6 +36,8 @@ pub use processor::{
 };
 pub use record::{Fingerprint, Record, Status, UnixMillis};
 pub use retry::{RetryDecision, RetryPolicy};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 pub use stats::Stats;
 pub use store::{encode_cursor, paginate, Filter, IdempotencyStore, Page, Window, MAX_PAGE_SIZE};
 
