@@ -4,9 +4,12 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+mod common;
+
 use cognition_core::idempotency::*;
 use cognition_core::webhook::{self, Event};
 use cognition_core::{Error, ErrorCode, ManualClock};
+use common::MapBackend;
 use serde_json::json;
 
 const SECRET: &str = "whsec_processor_tests";
@@ -275,49 +278,6 @@ pub fn every_event_is_handled_exactly_once(store: Arc<dyn IdempotencyStore>) {
 #[test]
 fn eight_threads_handle_twenty_thousand_duplicated_events_exactly_once_in_memory() {
     every_event_is_handled_exactly_once(Arc::new(MemoryStore::new()));
-}
-
-/// A user's own storage: a map with per-record compare-and-swap, as a database table would offer.
-#[derive(Default)]
-struct MapBackend(Mutex<HashMap<String, Record>>);
-
-impl RecordBackend for MapBackend {
-    fn load(&self, key: &str) -> Result<Option<Record>, StoreError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn insert(&self, record: &Record) -> Result<bool, StoreError> {
-        let mut map = self.0.lock().unwrap();
-        if map.contains_key(&record.key) {
-            return Ok(false);
-        }
-        map.insert(record.key.clone(), record.clone());
-        Ok(true)
-    }
-    fn replace(
-        &self,
-        record: &Record,
-        generation: u64,
-        status: Status,
-    ) -> Result<bool, StoreError> {
-        let mut map = self.0.lock().unwrap();
-        match map.get_mut(&record.key) {
-            Some(stored) if stored.lease_generation == generation && stored.status == status => {
-                *stored = record.clone();
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn scan(&self) -> Result<Vec<Record>, StoreError> {
-        Ok(self.0.lock().unwrap().values().cloned().collect())
-    }
-    fn delete(&self, keys: &[String]) -> Result<(), StoreError> {
-        let mut map = self.0.lock().unwrap();
-        keys.iter().for_each(|k| {
-            map.remove(k);
-        });
-        Ok(())
-    }
 }
 
 #[test]

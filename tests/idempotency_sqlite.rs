@@ -424,17 +424,16 @@ fn list_pages_match_the_memory_store() {
         let (a, b) = (sqlite.claim(&req).unwrap(), memory.claim(&req).unwrap());
         assert_eq!(a, b);
         if let Claim::Acquired { token, .. } = a {
-            match x % 4 {
-                0 => drop(sqlite.complete(&token, None, now + 1).unwrap()),
-                1 => drop(sqlite.fail(&token, "e", x % 8 == 1, now + 1).unwrap()),
-                2 => drop(sqlite.ignore(&token, now + 1).unwrap()),
-                _ => {}
-            }
-            match x % 4 {
-                0 => memory.complete(&token, None, now + 1).unwrap(),
-                1 => drop(memory.fail(&token, "e", x % 8 == 1, now + 1).unwrap()),
-                2 => memory.ignore(&token, now + 1).unwrap(),
-                _ => {}
+            let stores: [&dyn IdempotencyStore; 2] = [&sqlite, &memory];
+            for store in stores {
+                match x % 4 {
+                    0 => store.complete(&token, None, now + 1).unwrap(),
+                    1 => {
+                        store.fail(&token, "e", x % 8 == 1, now + 1).unwrap();
+                    }
+                    2 => store.ignore(&token, now + 1).unwrap(),
+                    _ => {}
+                }
             }
         }
     }

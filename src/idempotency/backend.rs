@@ -112,18 +112,16 @@ impl<B: RecordBackend> IdempotencyStore for BackendStore<B> {
         for _ in 0..MAX_CAS_ATTEMPTS {
             let mut existing = self.backend.load(request.key)?;
             let expected = existing.as_ref().map(|r| (r.lease_generation, r.status));
-            let (claim, created) = machine::decide_claim(existing.as_mut(), request);
-            let written = match (created, existing, expected) {
+            let decision = machine::decide_claim(existing.as_mut(), request, &self.policy);
+            let written = match (decision.created, existing, expected) {
                 (Some(new), _, _) => self.backend.insert(&new)?,
-                (None, Some(updated), Some((generation, status)))
-                    if matches!(claim, Claim::Acquired { .. }) =>
-                {
+                (None, Some(updated), Some((generation, status))) if decision.updated => {
                     self.backend.replace(&updated, generation, status)?
                 }
                 _ => true, // nothing to write: the answer stands as read
             };
             if written {
-                return Ok(claim);
+                return Ok(decision.claim);
             }
         }
         Err(contention(request.key))

@@ -6,14 +6,37 @@ use super::{
     UnixMillis,
 };
 
+/// What a claim decided, and what the store must write.
+#[derive(Debug)]
+pub struct ClaimDecision {
+    /// The answer to return.
+    pub claim: Claim,
+    /// A new key's record, to insert.
+    pub created: Option<Record>,
+    /// `true` when the existing record was changed in place and must be saved.
+    pub updated: bool,
+}
+
+impl ClaimDecision {
+    fn unchanged(claim: Claim) -> Self {
+        ClaimDecision {
+            claim,
+            created: None,
+            updated: false,
+        }
+    }
+}
+
 /// Decide a claim against the existing record (if any).
 ///
-/// When the claim is [`Claim::Acquired`], an existing record has been updated in place (the store
-/// must save it) and a new key's record is returned for the store to insert.
+/// A lease that expired means the worker holding it died mid-attempt: that attempt counts as a
+/// failure, so a delivery that crashes every worker is dead-lettered after the policy's last
+/// attempt instead of being taken over forever.
 pub fn decide_claim(
     existing: Option<&mut Record>,
     request: &ClaimRequest<'_>,
-) -> (Claim, Option<Record>) {
+    policy: &RetryPolicy,
+) -> ClaimDecision {
     use Status::*;
     let now = request.now;
     let Some(record) = existing else {
@@ -39,43 +62,61 @@ pub fn decide_claim(
             key: record.key.clone(),
             generation: 1,
         };
-        return (Claim::Acquired { token, attempt: 1 }, Some(record));
+        return ClaimDecision {
+            claim: Claim::Acquired { token, attempt: 1 },
+            created: Some(record),
+            updated: false,
+        };
     };
     if record.fingerprint != request.fingerprint {
-        return (
-            Claim::FingerprintConflict {
-                stored: record.fingerprint,
-            },
-            None,
-        );
+        return ClaimDecision::unchanged(Claim::FingerprintConflict {
+            stored: record.fingerprint,
+        });
     }
     match record.status {
-        Processed | Ignored => (
-            Claim::AlreadyDone {
-                status: record.status,
-                result: record.result.clone(),
-            },
-            None,
-        ),
-        Dead | Failed => (
-            Claim::DeadLettered {
-                status: record.status,
-                last_error: record.last_error.clone(),
-            },
-            None,
-        ),
-        Processing if record.lease_expires_at.is_some_and(|e| e > now) => (
-            Claim::InProgress {
+        Processed | Ignored => ClaimDecision::unchanged(Claim::AlreadyDone {
+            status: record.status,
+            result: record.result.clone(),
+        }),
+        Dead | Failed => ClaimDecision::unchanged(Claim::DeadLettered {
+            status: record.status,
+            last_error: record.last_error.clone(),
+        }),
+        Processing if record.lease_expires_at.is_some_and(|e| e > now) => {
+            ClaimDecision::unchanged(Claim::InProgress {
                 lease_expires_at: record.lease_expires_at.unwrap_or(now),
-            },
-            None,
-        ),
+            })
+        }
+        Processing if record.attempts >= policy.attempts() => {
+            let error = format!(
+                "attempt {} never finished: its lease expired (the worker died?)",
+                record.attempts
+            );
+            record.status = Dead;
+            record.lease_expires_at = None;
+            record.failed_at = Some(now);
+            record.last_error = Some(error.clone());
+            ClaimDecision {
+                claim: Claim::DeadLettered {
+                    status: Dead,
+                    last_error: Some(error),
+                },
+                created: None,
+                updated: true,
+            }
+        }
         // A free key (pending, retrying) or an expired lease (the worker died): take it.
         Pending | Retrying | Processing => {
-            record.status = Processing;
             record.attempts = record.attempts.saturating_add(1);
             record.lease_generation += 1;
             record.lease_expires_at = Some(now.saturating_add(request.lease_millis));
+            if record.status == Processing {
+                record.last_error = Some(format!(
+                    "attempt {} never finished: its lease expired (the worker died?)",
+                    record.attempts - 1
+                ));
+            }
+            record.status = Processing;
             record.started_at = Some(now);
             if record.attempts > 1 {
                 record.last_retry_at = Some(now);
@@ -88,13 +129,14 @@ pub fn decide_claim(
                 key: record.key.clone(),
                 generation: record.lease_generation,
             };
-            (
-                Claim::Acquired {
+            ClaimDecision {
+                claim: Claim::Acquired {
                     token,
                     attempt: record.attempts,
                 },
-                None,
-            )
+                created: None,
+                updated: true,
+            }
         }
     }
 }

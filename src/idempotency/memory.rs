@@ -107,11 +107,11 @@ impl IdempotencyStore for MemoryStore {
     fn claim(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         request.validate()?;
         let mut shard = self.shard(request.key).lock();
-        let (claim, created) = machine::decide_claim(shard.get_mut(request.key), request);
-        if let Some(record) = created {
+        let decision = machine::decide_claim(shard.get_mut(request.key), request, &self.policy);
+        if let Some(record) = decision.created {
             shard.insert(record.key.clone(), record);
         }
-        Ok(claim)
+        Ok(decision.claim)
     }
 
     fn complete(

@@ -207,16 +207,17 @@ impl IdempotencyStore for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_error("taking the write lock"))?;
         let mut existing = load(&tx, request.key)?;
-        let (claim, created) = machine::decide_claim(existing.as_mut(), request);
-        // Only an acquisition changes the record (an update in place or a new record).
-        if let Claim::Acquired { .. } = claim {
-            match (&created, &existing) {
-                (Some(record), _) | (None, Some(record)) => save(&tx, record)?,
-                (None, None) => {}
-            }
+        let decision = machine::decide_claim(existing.as_mut(), request, &self.policy);
+        let changed = match (&decision.created, &existing) {
+            (Some(record), _) => Some(record),
+            (None, Some(record)) if decision.updated => Some(record),
+            _ => None,
+        };
+        if let Some(record) = changed {
+            save(&tx, record)?;
             tx.commit().map_err(db_error("committing a claim"))?;
         }
-        Ok(claim)
+        Ok(decision.claim)
     }
 
     fn complete(

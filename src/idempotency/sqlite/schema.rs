@@ -152,7 +152,14 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<Option<i64>, StoreEr
 }
 
 fn check_version(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    match schema_version(conn, path)? {
+    // One read transaction, so that the checks see one snapshot even while another process is
+    // creating the schema.
+    let snapshot = conn
+        .unchecked_transaction()
+        .map_err(db_error("starting a read"))?;
+    let version = schema_version(&snapshot, path)?;
+    drop(snapshot);
+    match version {
         Some(v) if v > SCHEMA_VERSION => Err(StoreError::Corrupt(format!(
             "`{}` has schema version {v}, newer than the version {SCHEMA_VERSION} this build \
              supports: open it with a newer cognition-core (the file was left untouched)",
