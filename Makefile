@@ -95,7 +95,7 @@ test-go: ffi-lib
 # ---------------------------------------------------------------- quality
 fmt: venv
 	cargo fmt --all
-	$(VENV)/bin/ruff format python benches/python tests/vectors
+	$(VENV)/bin/ruff format python benches/python tests/vectors examples/python
 	gofmt -w bindings/go
 
 lint: lint-rust lint-python
@@ -106,13 +106,14 @@ lint-rust:
 	cargo clippy --workspace --all-features --all-targets -- -D warnings
 
 lint-python: venv
-	$(VENV)/bin/ruff check python benches/python tests/vectors
-	$(VENV)/bin/ruff format --check python benches/python tests/vectors
+	$(VENV)/bin/ruff check python benches/python tests/vectors examples/python
+	$(VENV)/bin/ruff format --check python benches/python tests/vectors examples/python
 
 # ---------------------------------------------------------------- benchmarks
 bench: python-dev
-	cargo bench --bench webhook
+	cargo bench --all-features --bench webhook --bench idempotency
 	$(VPY) benches/python/webhook.py
+	$(VPY) benches/python/idempotency.py
 
 clean:
 	cargo clean

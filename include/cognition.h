@@ -10,7 +10,8 @@
  *  - Strings in are (const uint8_t *ptr, size_t len), UTF-8 where text is expected, not
  *    NUL-terminated; ptr may be NULL when len is 0. Strings out are cog_string, owned by the caller
  *    and released with cog_string_free().
- *  - Handles (cog_event) are released with their _free function, which accepts NULL.
+ *  - Handles (cog_event, cog_store, cog_processor) are released with their _free function, which
+ *    accepts NULL.
  *  - Every function is safe to call from several threads at once unless its comment says otherwise.
  */
 
@@ -25,6 +26,21 @@
 #define COGNITION_VERSION_PATCH 0
 #define COGNITION_VERSION "0.1.0"
 
+
+/*
+ Handler return value: the event was handled; the reply's result (if any) is stored.
+ */
+#define COG_HANDLER_SUCCESS 0
+
+/*
+ Handler return value: a failure worth retrying; the store's retry policy schedules it.
+ */
+#define COG_HANDLER_RETRYABLE 1
+
+/*
+ Handler return value: a failure retrying cannot fix; the record becomes `failed` at once.
+ */
+#define COG_HANDLER_PERMANENT 2
 
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
@@ -230,6 +246,33 @@ typedef uint32_t cog_event_kind;
 typedef struct cog_event cog_event;
 
 /*
+ What a handler answers besides its return value: an optional result (JSON) and an optional
+ error message. Valid only during the handler call that received it; never keep the pointer.
+ */
+typedef struct cog_handler_reply cog_handler_reply;
+
+/*
+ An exactly-once webhook processor: verify the `Stripe-Signature`, parse the event, claim it in
+ the store, run the handler registered for its type, then complete or fail it. Create with
+ `cog_processor_new`, release with `cog_processor_free`.
+
+ Thread-safe: `cog_processor_process`, `cog_processor_retry_due`, `cog_processor_requeue_dead`
+ and the clock functions may run on many threads at once; `cog_processor_on` may too (it waits
+ for running deliveries), but never from inside a handler.
+ */
+typedef struct cog_processor cog_processor;
+
+/*
+ An idempotency store: records of which keys (event ids, `Idempotency-Key`s) were handled, with
+ their outcome, retry schedule and lease. Create with `cog_memory_store_new` or
+ `cog_sqlite_store_open`, release with `cog_store_free`.
+
+ Thread-safe: one `cog_store` may be used from many threads at once; every operation is atomic
+ (for a SQLite store, also across processes sharing the file).
+ */
+typedef struct cog_store cog_store;
+
+/*
  A borrowed byte string passed into the library: `len` bytes at `ptr`, not NUL-terminated.
  `ptr` may be NULL only when `len` is 0. The library never keeps it past the call.
  */
@@ -258,6 +301,55 @@ typedef struct cog_string {
    */
   size_t len;
 } cog_string;
+
+/*
+ A handler for one event type. Called with the `user_data` given to `cog_processor_on`, the
+ event as JSON (`len` bytes, not NUL-terminated; the schema of `cog_event_to_json`; valid only
+ during the call) and a reply to fill with `cog_handler_reply_set_result` /
+ `cog_handler_reply_set_error`. Return `COG_HANDLER_SUCCESS` (0), `COG_HANDLER_RETRYABLE` (1) or
+ `COG_HANDLER_PERMANENT` (2); any other value counts as a retryable failure.
+
+ It runs on the thread that called `cog_processor_process` / `cog_processor_retry_due`, inside
+ that call, possibly on several threads at once. It must not unwind (C++ exceptions, longjmp)
+ and must not call `cog_processor_on` on the processor that called it (deadlock).
+ */
+typedef int32_t (*cog_handler_fn)(void *user_data,
+                                  const uint8_t *event_json,
+                                  size_t event_json_len,
+                                  struct cog_handler_reply *reply);
+
+/*
+ Exponential backoff with full jitter, as `cognition_core::idempotency::RetryPolicy`: the delay
+ after failed attempt `n` is at most `min(max_delay_millis, initial_delay_millis × factor^(n-1))`
+ (uniform in `[0, that]` when `jitter` is true, exactly that when false); after `max_attempts`
+ attempts the record is dead-lettered. Start from `cog_retry_policy_default()` and change fields.
+ */
+typedef struct cog_retry_policy {
+  /*
+   First delay before jitter, in milliseconds (> 0; default 1000).
+   */
+  int64_t initial_delay_millis;
+  /*
+   Growth per attempt (finite, ≥ 1; default 2.0).
+   */
+  double factor;
+  /*
+   Cap on the delay, in milliseconds (> 0; default 3 600 000 = 1 h).
+   */
+  int64_t max_delay_millis;
+  /*
+   Attempts before dead-lettering (≥ 1; 1 = no retry; default 5).
+   */
+  uint32_t max_attempts;
+  /*
+   Seed of the jitter draw (default 0): same seed, same schedule.
+   */
+  uint64_t seed;
+  /*
+   Draw the delay uniformly below the ceiling (default true); false gives exact delays.
+   */
+  bool jitter;
+} cog_retry_policy;
 
 #ifdef __cplusplus
 extern "C" {
@@ -373,6 +465,159 @@ cog_status cog_event_to_json(const struct cog_event *event,
                              struct cog_string *out_json);
 
 /*
+ Set the result the handler's record keeps (returned to duplicate deliveries): `json` must be
+ one JSON value (`null` = no result). On invalid JSON nothing is set, the call returns
+ `COG_STATUS_INVALID_RESULT`, and a handler that then returns success is recorded as a permanent
+ failure naming the JSON error.
+
+ # Safety
+ `reply` is the pointer the handler received, used only during that call; `(json, json_len)`
+ readable.
+ */
+cog_status cog_handler_reply_set_result(struct cog_handler_reply *reply,
+                                        const uint8_t *json,
+                                        size_t json_len);
+
+/*
+ Set the failure message recorded when the handler returns a failure (UTF-8; at most the length
+ given is read).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (nothing set).
+
+ # Safety
+ As `cog_handler_reply_set_result`.
+ */
+cog_status cog_handler_reply_set_error(struct cog_handler_reply *reply,
+                                       const uint8_t *message,
+                                       size_t message_len);
+
+/*
+ Create a processor over `store` checking signatures with any of the `secrets_len` secrets
+ (rotation), a replay tolerance of `tolerance_secs` (300 is Stripe's default; 0 disables the age
+ check) and a claim lease of `lease_ms` (0 = the default 30 000). The processor keeps its own
+ reference to the store: `cog_store_free` may come first. Uses the system clock until
+ `cog_processor_use_manual_clock`. Write the handle to `*out_processor`; release it with
+ `cog_processor_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (a secret),
+ `COG_STATUS_EMPTY_SECRET` (none, or an empty one), `COG_STATUS_INVALID_ARGUMENT` (negative
+ lease).
+
+ # Safety
+ `secrets` readable for `secrets_len` elements, each readable; `store` a live handle;
+ `out_processor` writable.
+ */
+cog_status cog_processor_new(const struct cog_str *secrets,
+                             size_t secrets_len,
+                             const struct cog_store *store,
+                             uint64_t tolerance_secs,
+                             int64_t lease_ms,
+                             struct cog_processor **out_processor);
+
+/*
+ Release a processor. NULL is fine. No call on it may be running.
+
+ # Safety
+ `processor` is NULL or a handle from this library that has not been freed.
+ */
+void cog_processor_free(struct cog_processor *processor);
+
+/*
+ Register `handler` for `event_type` (e.g. `invoice.paid`), replacing an earlier one; events of
+ types without a handler are recorded as ignored. `user_data` is passed to every call as is: it
+ must stay valid until the processor is freed and be usable from every thread that processes
+ events, concurrently. Waits for deliveries in progress; must not be called from a handler.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT` (processor, handler), `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_INVALID_ARGUMENT` (empty event type).
+
+ # Safety
+ `processor` a live handle; `(event_type, event_type_len)` readable; `handler` callable as
+ documented on `cog_handler_fn`.
+ */
+cog_status cog_processor_on(const struct cog_processor *processor,
+                            const uint8_t *event_type,
+                            size_t event_type_len,
+                            cog_handler_fn handler,
+                            void *user_data);
+
+/*
+ Process one delivery: verify `header` (the `Stripe-Signature` value) against `payload`, parse
+ the event, and handle it exactly once. Writes the outcome as JSON to `*out_result_json`:
+ `{"status":"processed"|"duplicate"|"in_progress"|"ignored"|"retrying"|"failed"|"dead",
+ "http_status":200|409,"event_id":str,"event_type":str,"duplicate":bool,"result":json|null,
+ "error":str|null,"attempt":int|null,"next_retry_at":int|null}`. A handler failure is not an
+ error: it is in the JSON (answer the provider with `http_status`).
+
+ Errors (answer HTTP 400): `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (header), the
+ signature errors of `cog_webhook_verify`, `COG_STATUS_EVENT_*`; (answer 500):
+ `COG_STATUS_FINGERPRINT_CONFLICT`, `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `processor` a live handle; each `(ptr, len)` readable; `out_result_json` writable.
+ */
+cog_status cog_processor_process(const struct cog_processor *processor,
+                                 const uint8_t *payload,
+                                 size_t payload_len,
+                                 const uint8_t *header,
+                                 size_t header_len,
+                                 struct cog_string *out_result_json);
+
+/*
+ Re-run up to `limit` failed events whose retry is due now through their handlers; writes a JSON
+ array of results (schema of `cog_processor_process`) to `*out_results_json`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_EVENT_*` (a stored payload no longer parses),
+ `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `processor` a live handle; `out_results_json` writable.
+ */
+cog_status cog_processor_retry_due(const struct cog_processor *processor,
+                                   size_t limit,
+                                   struct cog_string *out_results_json);
+
+/*
+ Put a dead-lettered (or permanently failed) event back in the queue, due now; the next
+ `cog_processor_retry_due` runs it.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_KEY`,
+ `COG_STATUS_RECORD_NOT_FOUND`, `COG_STATUS_INVALID_STATE` (not dead or failed),
+ `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `processor` a live handle; `(key, key_len)` readable.
+ */
+cog_status cog_processor_requeue_dead(const struct cog_processor *processor,
+                                      const uint8_t *key,
+                                      size_t key_len);
+
+/*
+ Switch the processor to a manual clock reading `now_ms` (Unix milliseconds), for tests and
+ simulations: it then moves only with `cog_processor_advance_clock` or another call to this
+ function. Affects signature tolerance checks, claims and retry schedules. Thread-safe.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`.
+
+ # Safety
+ `processor` a live handle.
+ */
+cog_status cog_processor_use_manual_clock(const struct cog_processor *processor,
+                                          int64_t now_ms);
+
+/*
+ Move the manual clock by `delta_ms` (negative moves it back).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_STATE` (the processor uses the system
+ clock: call `cog_processor_use_manual_clock` first). Thread-safe.
+
+ # Safety
+ `processor` a live handle.
+ */
+cog_status cog_processor_advance_clock(const struct cog_processor *processor,
+                                       int64_t delta_ms);
+
+/*
  The stable name of a status (`"OK"`, `"SIGNATURE_MISMATCH"`, …), as used in the shared test
  vectors; `"UNKNOWN"` for a number that is no status. Takes a plain integer so that any value a C
  caller passes is safe.
@@ -380,6 +625,236 @@ cog_status cog_event_to_json(const struct cog_event *event,
  The returned string is static: never free it. Thread-safe.
  */
 const char *cog_status_name(uint32_t status);
+
+/*
+ The documented default policy: 1 s initial delay, factor 2, 1 h cap, 5 attempts, seed 0,
+ jitter on. Thread-safe.
+ */
+struct cog_retry_policy cog_retry_policy_default(void);
+
+/*
+ Create an empty in-memory store (sharded, for tests and single-process apps; records go with
+ the handle) whose failures are scheduled by `*policy` (NULL = `cog_retry_policy_default()`).
+ Write the handle to `*out_store`; release it with `cog_store_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (a policy field out of range).
+
+ # Safety
+ `policy` is NULL or readable; `out_store` is writable.
+ */
+cog_status cog_memory_store_new(const struct cog_retry_policy *policy,
+                                struct cog_store **out_store);
+
+/*
+ Open (or create) the SQLite store file at `path` (UTF-8, not NUL-terminated; `":memory:"` for
+ a private in-memory database) with the retry policy `*policy` (NULL = default). WAL mode;
+ several processes may share one file. Write the handle to `*out_store`; release it with
+ `cog_store_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (empty path, bad policy), `COG_STATUS_STORE_CORRUPT` (not a SQLite file, damaged, or a newer
+ schema: the file is left untouched), `COG_STATUS_STORE_BACKEND` (cannot open, locked for 5 s).
+
+ # Safety
+ `(path, path_len)` readable; `policy` NULL or readable; `out_store` writable.
+ */
+cog_status cog_sqlite_store_open(const uint8_t *path,
+                                 size_t path_len,
+                                 const struct cog_retry_policy *policy,
+                                 struct cog_store **out_store);
+
+/*
+ Release a store handle. NULL is fine. Processors created over the store keep their own
+ reference, so the store stays usable through them. Not to be called while another thread
+ still uses this handle.
+
+ # Safety
+ `store` is NULL or a handle from this library that has not been freed.
+ */
+void cog_store_free(struct cog_store *store);
+
+/*
+ Claim `key` for processing at `now_ms` (Unix milliseconds) with a lease of `lease_ms`; `body` is
+ fingerprinted (SHA-256) so that a key reused with a different body is reported. Writes the
+ answer as JSON to `*out_claim_json` (free with `cog_string_free`), one of:
+
+ - `{"claim":"acquired","token":{"key":str,"generation":int},"attempt":int}`: you hold the lease;
+   do the work, then `cog_store_complete` / `cog_store_fail` / `cog_store_ignore` with `key` and
+   `generation`.
+ - `{"claim":"already_done","status":"processed"|"ignored","result":json|null}`: return the
+   stored outcome.
+ - `{"claim":"in_progress","lease_expires_at":int}`: another worker holds it (HTTP 409).
+ - `{"claim":"fingerprint_conflict","stored":hex}`: the key was used with a different body.
+ - `{"claim":"dead_lettered","status":"dead"|"failed","last_error":str|null}`: only
+   `cog_store_requeue` brings it back.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (key, event type),
+ `COG_STATUS_INVALID_KEY` (empty or over 1024 bytes), `COG_STATUS_INVALID_ARGUMENT` (lease ≤ 0,
+ event type over 1024 bytes), `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ Each `(ptr, len)` pair readable (NULL allowed when len is 0); `out_claim_json` writable.
+ */
+cog_status cog_store_claim(const struct cog_store *store,
+                           const uint8_t *key,
+                           size_t key_len,
+                           const uint8_t *event_type,
+                           size_t event_type_len,
+                           const uint8_t *body,
+                           size_t body_len,
+                           int64_t now_ms,
+                           int64_t lease_ms,
+                           struct cog_string *out_claim_json);
+
+/*
+ Mark the record of `key` processed with `result_json` (any JSON value; empty or `null` = no
+ result), presenting the lease `generation` from the claim.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_KEY`,
+ `COG_STATUS_INVALID_RESULT` (not JSON), `COG_STATUS_STALE_TOKEN` (the lease was taken over or
+ the record already finished: nothing changed), `COG_STATUS_RECORD_NOT_FOUND`,
+ `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ Each `(ptr, len)` pair readable.
+ */
+cog_status cog_store_complete(const struct cog_store *store,
+                              const uint8_t *key,
+                              size_t key_len,
+                              uint64_t generation,
+                              const uint8_t *result_json,
+                              size_t result_json_len,
+                              int64_t now_ms);
+
+/*
+ Mark the record of `key` ignored (nothing to do for it), presenting the lease `generation`.
+
+ Errors: as `cog_store_complete` (without `COG_STATUS_INVALID_RESULT`). Thread-safe.
+
+ # Safety
+ `(key, key_len)` readable.
+ */
+cog_status cog_store_ignore(const struct cog_store *store,
+                            const uint8_t *key,
+                            size_t key_len,
+                            uint64_t generation,
+                            int64_t now_ms);
+
+/*
+ Record a failed attempt of `key` (lease `generation`) with the message `error` (UTF-8);
+ `retryable` false fails it permanently. The store's retry policy decides what follows; the
+ decision is written as JSON to `*out_decision_json`: `{"decision":"retry_at","at":int}`,
+ `{"decision":"dead_lettered"}` or `{"decision":"failed"}`.
+
+ Errors: as `cog_store_complete`. Thread-safe.
+
+ # Safety
+ Each `(ptr, len)` pair readable; `out_decision_json` writable.
+ */
+cog_status cog_store_fail(const struct cog_store *store,
+                          const uint8_t *key,
+                          size_t key_len,
+                          uint64_t generation,
+                          const uint8_t *error,
+                          size_t error_len,
+                          bool retryable,
+                          int64_t now_ms,
+                          struct cog_string *out_decision_json);
+
+/*
+ Write the record of `key` as JSON to `*out_record_json`, or `null` when there is none. Schema:
+ `{"key","event_type","status","fingerprint","result","last_error","created_at","started_at",
+ "processed_at","failed_at","last_retry_at","next_retry_at","attempts","lease_generation",
+ "lease_expires_at"}`; times are Unix milliseconds or null.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_KEY`,
+ `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `(key, key_len)` readable; `out_record_json` writable.
+ */
+cog_status cog_store_get(const struct cog_store *store,
+                         const uint8_t *key,
+                         size_t key_len,
+                         struct cog_string *out_record_json);
+
+/*
+ List records newest first, one page at a time. `filter_json` is empty (every record, 100 per
+ page) or an object with any of `"status"` (a status name), `"event_type"` (string), `"since"`,
+ `"until"` (Unix ms, creation time in `[since, until)`), `"limit"` (1–1000, default 100) and
+ `"cursor"` (the previous page's `next_cursor`). Writes
+ `{"records":[record...],"next_cursor":str|null}` to `*out_page_json` (records as in
+ `cog_store_get`).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (bad filter, limit or
+ cursor), `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `(filter_json, filter_json_len)` readable; `out_page_json` writable.
+ */
+cog_status cog_store_list(const struct cog_store *store,
+                          const uint8_t *filter_json,
+                          size_t filter_json_len,
+                          struct cog_string *out_page_json);
+
+/*
+ Statistics of the records created in `[since_ms, until_ms)` (pass `INT64_MIN`, `INT64_MAX` for
+ all), as JSON: `{"total":int,"by_status":{status:int},"by_event_type":{type:int},
+ "success_rate":float|null,"processing_p50_millis":int|null,"processing_p95_millis":int|null,
+ "processing_max_millis":int|null,"per_hour":[{"hour_start":int,"count":int}]}`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `out_stats_json` writable.
+ */
+cog_status cog_store_stats(const struct cog_store *store,
+                           int64_t since_ms,
+                           int64_t until_ms,
+                           struct cog_string *out_stats_json);
+
+/*
+ Write a JSON array of up to `limit` records whose retry is due at `now_ms` (`retrying` past
+ `next_retry_at`, and `pending`), earliest due first, to `*out_records_json`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `out_records_json` writable.
+ */
+cog_status cog_store_due_for_retry(const struct cog_store *store,
+                                   int64_t now_ms,
+                                   size_t limit,
+                                   struct cog_string *out_records_json);
+
+/*
+ Put a `dead` or `failed` record back in the queue, due at `now_ms`, attempts reset.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_KEY`,
+ `COG_STATUS_RECORD_NOT_FOUND`, `COG_STATUS_INVALID_STATE` (not dead or failed),
+ `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `(key, key_len)` readable.
+ */
+cog_status cog_store_requeue(const struct cog_store *store,
+                             const uint8_t *key,
+                             size_t key_len,
+                             int64_t now_ms);
+
+/*
+ Delete finished records (`processed`, `ignored`, `failed`, `dead`) created before
+ `created_before_ms`; never `pending`, `processing` or `retrying`. Writes how many went to
+ `*out_purged`. (For the default 90-day retention pass `now_ms - 90 * 86400000`.)
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_STORE_*`. Thread-safe.
+
+ # Safety
+ `out_purged` writable.
+ */
+cog_status cog_store_purge(const struct cog_store *store,
+                           int64_t created_before_ms,
+                           uint64_t *out_purged);
 
 /*
  Release a string the library returned, then set its `ptr` to NULL and `len` to 0. Passing NULL,

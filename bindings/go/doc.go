@@ -20,6 +20,17 @@
 //
 // Always verify the raw body bytes exactly as received: re-encoded JSON will not match.
 //
+// # Exactly-once processing
+//
+// A [Store] ([NewMemoryStore], [OpenSqliteStore]) keeps one record per event id or API
+// Idempotency-Key: claims with expiring leases and fencing tokens ([Store.Claim],
+// [Store.Complete], [Store.Fail]), retries scheduled by a [RetryPolicy], dead-lettering,
+// queries ([Store.List], [Store.Stats]) and purging. A [Processor] ([NewProcessor]) ties it to
+// webhook verification: register a [HandlerFunc] per event type with [Processor.On], pass each
+// delivery to [Processor.Process], and call [Processor.RetryDue] from your own scheduler. A
+// duplicate delivery returns the stored result without calling the handler again. Handler errors
+// are retried unless wrapped with [Permanent]; panics are recovered and retried.
+//
 // # Errors
 //
 // Every failure is a *[Error] carrying a stable [ErrorCode] (the numbers of cog_status, shared
@@ -36,5 +47,6 @@
 // # Concurrency
 //
 // Every function is safe to call from many goroutines at once. Results are plain Go values
-// that hold no C memory, so nothing needs to be closed.
+// that hold no C memory. [Store] and [Processor] hold library handles: call Close when done (a
+// finalizer is only a fallback); both are safe for concurrent use.
 package cognition

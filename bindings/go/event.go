@@ -154,8 +154,21 @@ func eventFromHandle(handle *C.cog_event) (*Event, error) {
 	if err := call(func() C.cog_status { return C.cog_event_to_json(handle, &out) }); err != nil {
 		return nil, err
 	}
-	raw := takeBytes(&out)
+	return eventFromJSON(takeBytes(&out), kind)
+}
 
+// kindOf returns the typed kind of a wire type, or EventKindOther.
+func kindOf(eventType string) EventKind {
+	for k, t := range eventKindTypes {
+		if k != int(EventKindOther) && t == eventType {
+			return EventKind(k)
+		}
+	}
+	return EventKindOther
+}
+
+// eventFromJSON decodes the JSON of cog_event_to_json (also what processor handlers receive).
+func eventFromJSON(raw []byte, kind EventKind) (*Event, error) {
 	var env eventJSON
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return nil, internalError("event JSON", err)

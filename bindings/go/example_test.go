@@ -54,3 +54,27 @@ func ExampleConstructEvent() {
 	// Output:
 	// evt_1 invoice.paid in_1 2000
 }
+
+func ExampleProcessor() {
+	store, _ := cognition.NewMemoryStore()
+	defer store.Close()
+	secret := "whsec_test_4eC39HqLyjWDarjtT1zdp7dc"
+	at := time.Unix(1700000000, 0)
+	// In production, omit WithManualClock: the system clock is the default.
+	processor, _ := cognition.NewProcessor([]string{secret}, store, cognition.WithManualClock(at))
+	defer processor.Close()
+	processor.On("invoice.paid", func(e *cognition.Event) (any, error) {
+		return map[string]any{"invoice": e.Data.Object["id"]}, nil
+	})
+
+	payload := []byte(`{"id": "evt_1", "type": "invoice.paid", "created": 1700000000, "livemode": false,
+		"data": {"object": {"id": "in_1"}}}`)
+	header, _ := cognition.SignWebhook(payload, secret, at)
+	for i := 0; i < 2; i++ {
+		r, err := processor.Process(payload, header)
+		fmt.Println(r.Status, r.Duplicate, r.HTTPStatus, string(r.Result), err)
+	}
+	// Output:
+	// processed false 200 {"invoice":"in_1"} <nil>
+	// duplicate true 200 {"invoice":"in_1"} <nil>
+}

@@ -11,6 +11,19 @@ Verify a Stripe delivery and get its event (pass the raw request body, as bytes)
     if event.type == "invoice.paid":
         ...
 
+Handle each event exactly once, with retries and a queryable record::
+
+    store = cognition_core.SqliteStore("events.db")
+    processor = cognition_core.WebhookProcessor(secret, store=store)
+
+    @processor.on("invoice.paid")
+    def invoice_paid(event: cognition_core.Event) -> dict[str, str]:
+        ...  # raise to retry later; raise cognition_core.PermanentFailure to give up
+        return {"invoice": event.data["object"]["id"]}
+
+    result = processor.process(body, request.headers["Stripe-Signature"])
+    return Response(status=result.http_status)  # 409 while another worker holds the event
+
 Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
 and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
 every function is safe to call from several threads.
@@ -18,20 +31,37 @@ every function is safe to call from several threads.
 
 from __future__ import annotations
 
+from ._backend import RecordBackend, RecordDict
 from ._errors import (
     CognitionError,
     ErrorCode,
     EventParseError,
     InvalidArgumentError,
+    PermanentFailure,
     SignatureVerificationError,
     StoreError,
 )
 from ._native import (
+    DEFAULT_LEASE_MS,
     DEFAULT_TOLERANCE_SECS,
     MAX_HEADER_LEN,
+    MAX_KEY_LEN,
     MAX_PAYLOAD_LEN,
     MAX_SECRETS,
+    BackendStore,
+    Claim,
     Event,
+    IdempotencyStore,
+    LeaseToken,
+    MemoryStore,
+    Page,
+    ProcessResult,
+    Record,
+    RetryDecision,
+    RetryPolicy,
+    SqliteStore,
+    Stats,
+    WebhookProcessor,
     __version__,
     construct_event,
     parse_event,
@@ -42,17 +72,35 @@ from ._native import (
 )
 
 __all__ = [
+    "DEFAULT_LEASE_MS",
     "DEFAULT_TOLERANCE_SECS",
     "MAX_HEADER_LEN",
+    "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "BackendStore",
+    "Claim",
     "CognitionError",
     "ErrorCode",
     "Event",
     "EventParseError",
+    "IdempotencyStore",
     "InvalidArgumentError",
+    "LeaseToken",
+    "MemoryStore",
+    "Page",
+    "PermanentFailure",
+    "ProcessResult",
+    "Record",
+    "RecordBackend",
+    "RecordDict",
+    "RetryDecision",
+    "RetryPolicy",
     "SignatureVerificationError",
+    "SqliteStore",
+    "Stats",
     "StoreError",
+    "WebhookProcessor",
     "__version__",
     "construct_event",
     "parse_event",

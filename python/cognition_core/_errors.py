@@ -14,6 +14,7 @@ __all__ = [
     "ErrorCode",
     "EventParseError",
     "InvalidArgumentError",
+    "PermanentFailure",
     "SignatureVerificationError",
     "StoreError",
 ]
@@ -93,6 +94,14 @@ class EventParseError(SignatureVerificationError, ValueError):
 class StoreError(CognitionError):
     """An idempotency store operation failed (codes 200-299): bad key, stale lease, conflict,
     corrupt or failing storage. Nothing was changed by the failed call."""
+
+
+class PermanentFailure(Exception):  # noqa: N818 - named for what the handler reports, like Celery's Reject
+    """Raise it from a :class:`WebhookProcessor` handler when retrying cannot help (bad data).
+
+    The event's record becomes ``failed`` at once, with ``str(exc)`` as its ``last_error``; any
+    other exception is a retryable failure scheduled by the store's :class:`RetryPolicy`.
+    """
 
 
 _EVENT_PARSE_CODES = frozenset(

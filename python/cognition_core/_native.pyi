@@ -3,17 +3,38 @@
 Use the functions through the package: ``cognition_core.verify_webhook`` and so on.
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Final, final
+import builtins
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar, final
 
-from typing_extensions import Buffer
+from typing_extensions import Buffer, disjoint_base
+
+from cognition_core._backend import RecordBackend, RecordDict
+
+_H = TypeVar("_H", bound=Callable[[Event], Any])
 
 __all__ = [
+    "DEFAULT_LEASE_MS",
     "DEFAULT_TOLERANCE_SECS",
     "MAX_HEADER_LEN",
+    "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "BackendStore",
+    "Claim",
     "Event",
+    "IdempotencyStore",
+    "LeaseToken",
+    "MemoryStore",
+    "Page",
+    "ProcessResult",
+    "Record",
+    "RetryDecision",
+    "RetryPolicy",
+    "SqliteStore",
+    "Stats",
+    "WebhookProcessor",
     "__version__",
     "construct_event",
     "error_codes",
@@ -38,6 +59,12 @@ MAX_PAYLOAD_LEN: Final[int]
 
 MAX_SECRETS: Final[int]
 """Most secrets accepted in one call (32)."""
+
+DEFAULT_LEASE_MS: Final[int]
+"""How long a claim is exclusive by default: 30,000 ms."""
+
+MAX_KEY_LEN: Final[int]
+"""Longest idempotency key accepted, in bytes (1024)."""
 
 @final
 class Event:
@@ -174,3 +201,395 @@ def verify_standard_webhook(
         InvalidArgumentError: a negative ``tolerance`` or too many secrets.
         TypeError: an argument of the wrong type.
     """
+
+# ---------------------------------------------------------------------------------- idempotency
+
+@final
+class RetryPolicy:
+    """How failed attempts are retried: exponential backoff with full jitter from a seeded RNG.
+
+    Before attempt ``n + 1`` the delay is drawn from ``[0, min(initial_delay_ms * factor**(n-1),
+    max_delay_ms)]`` (or is exactly the ceiling with ``jitter=False``); after ``max_attempts``
+    attempts the record is ``dead``. Immutable.
+
+    Raises:
+        InvalidArgumentError: a non-positive delay, ``max_attempts < 1`` or ``factor < 1``.
+    """
+
+    def __new__(
+        cls,
+        *,
+        initial_delay_ms: int = 1000,
+        max_attempts: int = 5,
+        factor: float = 2.0,
+        max_delay_ms: int = 3_600_000,
+        seed: int = 0,
+        jitter: bool = True,
+    ) -> RetryPolicy: ...
+    @property
+    def initial_delay_ms(self) -> int: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def factor(self) -> float: ...
+    @property
+    def max_delay_ms(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def jitter(self) -> bool: ...
+
+@final
+class LeaseToken:
+    """Proof of holding a key's lease; present it to ``complete``, ``ignore`` or ``fail``.
+
+    A later claim of the same key (after the lease expired) bumps the generation, so this token
+    becomes stale: using it raises ``StoreError`` (``STALE_TOKEN``) and changes nothing.
+    """
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def generation(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Claim:
+    """The answer to :meth:`IdempotencyStore.claim`.
+
+    ``kind`` is one of ``"acquired"`` (``token``, ``attempt``), ``"already_done"`` (``status``
+    ``processed``/``ignored``, ``result``), ``"in_progress"`` (``lease_expires_at``; answer HTTP
+    409), ``"fingerprint_conflict"`` (``stored``: the key was used with a different body) or
+    ``"dead_lettered"`` (``status`` ``dead``/``failed``, ``last_error``). Attributes that do not
+    apply are ``None``.
+    """
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def token(self) -> LeaseToken | None: ...
+    @property
+    def attempt(self) -> int | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def result(self) -> Any: ...
+    @property
+    def lease_expires_at(self) -> int | None: ...
+    @property
+    def last_error(self) -> str | None: ...
+    @property
+    def stored(self) -> str | None:
+        """The stored body fingerprint (SHA-256 hex), for ``fingerprint_conflict``."""
+
+@final
+class RetryDecision:
+    """What follows a failed attempt: ``kind`` is ``"retry_at"`` (``at``: Unix ms),
+    ``"dead_lettered"`` (last attempt) or ``"failed"`` (permanent failure)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> int | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Record:
+    """One key's record; times are Unix milliseconds or ``None``. Immutable."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def status(self) -> str:
+        """``pending``, ``processing``, ``processed``, ``failed``, ``retrying``, ``dead`` or
+        ``ignored``."""
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the first body claimed under the key, 64 hex digits."""
+    @property
+    def payload(self) -> bytes | None: ...
+    @property
+    def result(self) -> Any: ...
+    @property
+    def last_error(self) -> str | None: ...
+    @property
+    def created_at(self) -> int: ...
+    @property
+    def started_at(self) -> int | None: ...
+    @property
+    def processed_at(self) -> int | None: ...
+    @property
+    def failed_at(self) -> int | None: ...
+    @property
+    def last_retry_at(self) -> int | None: ...
+    @property
+    def next_retry_at(self) -> int | None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def lease_generation(self) -> int: ...
+    @property
+    def lease_expires_at(self) -> int | None: ...
+    def to_dict(self) -> RecordDict:
+        """Return every field as a new dict (the schema a :class:`RecordBackend` stores)."""
+
+@final
+class Page:
+    """One page of records, newest first; pass ``next_cursor`` as ``cursor`` for the next."""
+
+    @property
+    def records(self) -> list[Record]: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+    def __len__(self) -> int: ...
+
+@final
+class Stats:
+    """Counts per status and event type, success rate, processing times and hourly volume."""
+
+    @property
+    def total(self) -> int: ...
+    @property
+    def by_status(self) -> dict[str, int]:
+        """Records per status; every status is present, zero included."""
+    @property
+    def by_event_type(self) -> dict[str, int]: ...
+    @property
+    def success_rate(self) -> float | None:
+        """``processed / (processed + failed + dead)``; ``None`` before any of those."""
+    @property
+    def processing_p50_ms(self) -> int | None: ...
+    @property
+    def processing_p95_ms(self) -> int | None: ...
+    @property
+    def processing_max_ms(self) -> int | None: ...
+    @property
+    def per_hour(self) -> list[tuple[int, int]]:
+        """``(hour_start_ms, count)`` pairs, ascending; empty hours are left out."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return the statistics as a new dict (``total``, ``by_status``, ``by_event_type``,
+        ``success_rate``, ``processing_p50_millis``, ``processing_p95_millis``,
+        ``processing_max_millis``, ``per_hour``: ``[{"hour_start", "count"}]``), the JSON schema
+        every face shares."""
+
+@disjoint_base
+class IdempotencyStore:
+    """The methods every store has; use :class:`MemoryStore`, :class:`SqliteStore` or
+    :class:`BackendStore`. Safe to share between threads; the interpreter lock is released while
+    the store works.
+
+    Times (``now``, ``since``...) are Unix milliseconds; ``now`` defaults to the system clock.
+    Every method raises ``StoreError`` (``INVALID_KEY`` for an empty key or one over 1024 bytes,
+    ``STORE_CORRUPT``, ``STORE_BACKEND``...) and changes nothing when it does.
+    """
+
+    def claim(
+        self,
+        key: str,
+        body: Buffer,
+        *,
+        event_type: str = "",
+        now: int | None = None,
+        lease_ms: int = 30000,
+        keep_payload: bool = False,
+    ) -> Claim:
+        """Claim ``key`` (an event id or ``Idempotency-Key``) for processing ``body``.
+
+        The body's SHA-256 tells a redelivery from a key reused for different content.
+        ``keep_payload`` stores the body so the record can be retried by a processor.
+        """
+    def complete(self, token: LeaseToken, result: Any = None, *, now: int | None = None) -> None:
+        """Mark the token's record ``processed`` with ``result``.
+
+        Raises:
+            StoreError: ``INVALID_RESULT`` when ``result`` is not JSON-serialisable (dict with str
+                keys, list, tuple, str, int, finite float, bool, None); ``STALE_TOKEN``.
+        """
+    def ignore(self, token: LeaseToken, *, now: int | None = None) -> None:
+        """Mark the token's record ``ignored`` (acknowledged without work)."""
+    def fail(
+        self, token: LeaseToken, error: str, *, retryable: bool = True, now: int | None = None
+    ) -> RetryDecision:
+        """Record a failed attempt; the store's :class:`RetryPolicy` decides what follows."""
+    def get(self, key: str) -> Record | None:
+        """Return the record for ``key``, or ``None``."""
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        event_type: str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """Return one page of records created in ``[since, until)``, newest first.
+
+        ``status`` is case-insensitive; ``limit`` is 1 to 1000.
+        """
+    def stats(self, since: int | None = None, until: int | None = None) -> Stats:
+        """Summarise the records created in ``[since, until)``."""
+    def due_for_retry(self, now: int | None = None, limit: int = 100) -> builtins.list[Record]:
+        """Return up to ``limit`` records whose retry is due at ``now``, earliest first."""
+    def requeue(self, key: str, *, now: int | None = None) -> None:
+        """Put a ``dead`` or ``failed`` record back in the queue (``pending``, due at ``now``).
+
+        Raises:
+            StoreError: ``RECORD_NOT_FOUND``, or ``INVALID_STATE`` for any other status.
+        """
+    def purge(
+        self, older_than_days: int = 90, *, now: int | None = None, before: int | None = None
+    ) -> int:
+        """Delete finished records (``processed``, ``ignored``, ``failed``, ``dead``) created
+        more than ``older_than_days`` before ``now`` (or before ``before``, Unix ms); never
+        ``pending``, ``processing`` or ``retrying``. Return how many were deleted."""
+
+@final
+class MemoryStore(IdempotencyStore):
+    """Records in memory (sharded locks): for tests and single-process apps."""
+
+    def __new__(cls, *, retry_policy: RetryPolicy | None = None) -> MemoryStore: ...
+
+@final
+class SqliteStore(IdempotencyStore):
+    """Records in a SQLite file (created if missing; WAL, ``synchronous=NORMAL``, versioned
+    schema). Several processes may share one file on a local disk.
+
+    Raises:
+        StoreError: ``STORE_CORRUPT`` if the file is not a store database (it is left untouched);
+            ``STORE_BACKEND`` if it cannot be opened.
+    """
+
+    def __new__(
+        cls, path: str | os.PathLike[str], *, retry_policy: RetryPolicy | None = None
+    ) -> SqliteStore: ...
+    @property
+    def path(self) -> os.PathLike[str]:
+        """The database file, as a :class:`pathlib.Path`."""
+
+@final
+class BackendStore(IdempotencyStore):
+    """Records in your own storage: ``backend`` is any object with the :class:`RecordBackend`
+    methods. An exception from the backend raises ``StoreError`` (``STORE_BACKEND``) with its
+    type and message.
+
+    Raises:
+        TypeError: ``backend`` lacks one of ``load``, ``insert``, ``replace``, ``scan``, ``delete``.
+    """
+
+    def __new__(
+        cls, backend: RecordBackend, *, retry_policy: RetryPolicy | None = None
+    ) -> BackendStore: ...
+    @property
+    def backend(self) -> RecordBackend: ...
+
+@final
+class ProcessResult:
+    """What processing one delivery (or one retry) came to. Immutable."""
+
+    @property
+    def status(self) -> str:
+        """``processed``, ``duplicate``, ``in_progress``, ``ignored``, ``retrying``, ``failed``
+        or ``dead``."""
+    @property
+    def http_status(self) -> int:
+        """The status to answer the provider with: 409 for ``in_progress``, else 200 (the event
+        is safely recorded; our own retries take over a failure)."""
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def duplicate(self) -> bool:
+        """``True`` when the event was seen before and the handler was not called."""
+    @property
+    def result(self) -> Any:
+        """The handler's result, now or from the earlier run."""
+    @property
+    def error(self) -> str | None:
+        """The failure message, when the handler failed."""
+    @property
+    def attempt(self) -> int | None: ...
+    @property
+    def next_retry_at(self) -> int | None:
+        """When the next retry is due (Unix ms), for ``retrying``."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a new dict (``status``, ``http_status``, ``event_id``,
+        ``event_type``, ``duplicate``, ``result``, ``error``, ``attempt``, ``next_retry_at``)."""
+
+@final
+class WebhookProcessor:
+    """Exactly-once processing of Stripe webhook deliveries over an idempotency store.
+
+    ``process`` verifies the ``Stripe-Signature``, parses the event, claims its id, runs the
+    handler registered for its type and records the outcome. Handlers are plain callables
+    ``handler(event: Event) -> JSON-able | None``; an exception is a retryable failure (scheduled
+    by the store's :class:`RetryPolicy`, re-run by :meth:`retry_due`), :class:`PermanentFailure`
+    fails the event at once, and a non-JSON result fails it with a message saying so. Nothing a
+    handler does escapes ``process``.
+
+    Args:
+        secret: the endpoint secret, or several during rotation.
+        store: where records live (default: a new :class:`MemoryStore`).
+        tolerance: replay tolerance in seconds (``0`` disables the age check).
+        lease_ms: how long a claim is exclusive; a worker that dies is taken over after it.
+        clock: a callable returning Unix milliseconds (default: the system clock); tests pass
+            their own. Signatures are checked against ``clock() // 1000``.
+
+    Safe to share between threads; ``process`` runs without the interpreter lock except while
+    a handler (or ``clock``) runs.
+    """
+
+    def __new__(
+        cls,
+        secret: str | Sequence[str],
+        *,
+        store: IdempotencyStore | None = None,
+        tolerance: int = 300,
+        lease_ms: int = 30000,
+        clock: Callable[[], int] | None = None,
+    ) -> WebhookProcessor: ...
+    @property
+    def store(self) -> IdempotencyStore: ...
+    @property
+    def event_types(self) -> list[str]:
+        """The event types with a registered handler, sorted."""
+    def on(self, event_type: str) -> Callable[[_H], _H]:
+        """Return a decorator registering its function as the handler for ``event_type``."""
+    def add_handler(self, event_type: str, handler: _H) -> _H:
+        """Register ``handler`` for ``event_type`` (replacing any earlier one); return it."""
+    def process(self, payload: Buffer, header: str) -> ProcessResult:
+        """Verify, parse and handle one delivery exactly once.
+
+        Raises:
+            SignatureVerificationError: reject the request (HTTP 400); nothing was recorded.
+            EventParseError: the verified body is not an event envelope.
+            StoreError: ``FINGERPRINT_CONFLICT`` (the event id was delivered with another body),
+                or the store failed (answer 500 so the provider retries).
+        """
+    def retry_due(self, limit: int = 100) -> list[ProcessResult]:
+        """Re-run up to ``limit`` failures whose retry is due now through the same handlers."""
+    def requeue_dead(self, key: str) -> None:
+        """Put a dead-lettered (or permanently failed) event back in the queue; the next
+        :meth:`retry_due` runs it."""
+    def stats(self, since: int | None = None, until: int | None = None) -> Stats:
+        """Summarise the records created in ``[since, until)`` (Unix ms)."""
+    def events(
+        self,
+        *,
+        status: str | None = None,
+        event_type: str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> list[Record]:
+        """Return up to ``limit`` records, newest first. For the next page's cursor use
+        ``processor.store.list(...)``, which returns a :class:`Page`."""
+    def event(self, event_id: str) -> Record | None:
+        """Return the record of ``event_id``, or ``None``."""
+    def purge(self, older_than_days: int = 90) -> int:
+        """Delete finished records older than ``older_than_days`` by the processor's clock."""

@@ -9,7 +9,9 @@
 mod error;
 mod event;
 mod panic;
+mod processor;
 mod status;
+mod store;
 mod strings;
 mod webhook;
 
@@ -17,7 +19,9 @@ use std::ffi::c_char;
 
 pub use error::cog_last_error_message;
 pub use event::*;
+pub use processor::*;
 pub use status::{cog_status, cog_status_name};
+pub use store::*;
 pub use strings::{cog_str, cog_string, cog_string_free};
 pub use webhook::*;
 

@@ -8,6 +8,10 @@
 mod errors;
 mod event;
 mod inputs;
+mod json;
+mod processor;
+mod records;
+mod store;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -25,6 +29,24 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_PAYLOAD_LEN", cognition_core::webhook::MAX_PAYLOAD_LEN)?;
     m.add("MAX_SECRETS", cognition_core::webhook::MAX_SECRETS)?;
     m.add_class::<event::Event>()?;
+    m.add(
+        "DEFAULT_LEASE_MS",
+        cognition_core::idempotency::DEFAULT_LEASE_MILLIS,
+    )?;
+    m.add("MAX_KEY_LEN", cognition_core::idempotency::MAX_KEY_LEN)?;
+    m.add_class::<records::RetryPolicy>()?;
+    m.add_class::<records::LeaseToken>()?;
+    m.add_class::<records::Claim>()?;
+    m.add_class::<records::RetryDecision>()?;
+    m.add_class::<records::Record>()?;
+    m.add_class::<records::Page>()?;
+    m.add_class::<records::Stats>()?;
+    m.add_class::<store::Store>()?;
+    m.add_class::<store::MemoryStore>()?;
+    m.add_class::<store::SqliteStore>()?;
+    m.add_class::<store::BackendStore>()?;
+    m.add_class::<processor::WebhookProcessor>()?;
+    m.add_class::<processor::ProcessResult>()?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::verify_webhook, m)?)?;

@@ -203,6 +203,13 @@ impl IdempotencyStore for SqliteStore {
     fn claim(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         request.validate()?;
         let mut conn = self.conn.lock();
+        // Fast path: most claims are a key's first delivery, which is one atomic insert.
+        let first = machine::decide_claim(None, request, &self.policy);
+        if let Some(record) = &first.created {
+            if rows::write(&conn, record, rows::OnConflict::Keep)? {
+                return Ok(first.claim);
+            }
+        }
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_error("taking the write lock"))?;
@@ -226,6 +233,16 @@ impl IdempotencyStore for SqliteStore {
         result: Option<serde_json::Value>,
         now: UnixMillis,
     ) -> Result<(), StoreError> {
+        let fast = rows::complete_if_holder(
+            &self.conn.lock(),
+            &token.key,
+            token.generation,
+            result.as_ref(),
+            now,
+        )?;
+        if fast {
+            return Ok(());
+        }
         self.update(&token.key, |r| machine::complete(r, token, result, now))
     }
 

@@ -102,8 +102,26 @@ pub(super) fn load(conn: &Connection, key: &str) -> Result<Option<Record>, Store
     }
 }
 
+/// What [`write`] does when the key already exists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnConflict {
+    /// Overwrite every column.
+    Overwrite,
+    /// Leave the stored record alone (and report that nothing was written).
+    Keep,
+}
+
 /// Insert or overwrite `record` (every column).
 pub(super) fn save(conn: &Connection, record: &Record) -> Result<(), StoreError> {
+    write(conn, record, OnConflict::Overwrite).map(drop)
+}
+
+/// Write `record`; return whether a row was written.
+pub(super) fn write(
+    conn: &Connection,
+    record: &Record,
+    on_conflict: OnConflict,
+) -> Result<bool, StoreError> {
     let generation = i64::try_from(record.lease_generation).map_err(|_| {
         StoreError::InvalidState(format!(
             "lease generation of `{}` is past what the store can hold",
@@ -116,19 +134,15 @@ pub(super) fn save(conn: &Connection, record: &Record) -> Result<(), StoreError>
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| StoreError::InvalidResult(e.to_string()))?;
+    let conflict_clause = match on_conflict {
+        OnConflict::Keep => "ON CONFLICT (key) DO NOTHING",
+        OnConflict::Overwrite => OVERWRITE,
+    };
     let mut statement = conn
         .prepare_cached(&format!(
             "INSERT INTO idempotency_records ({COLUMNS}) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
-             ON CONFLICT (key) DO UPDATE SET event_type = excluded.event_type, \
-             status = excluded.status, fingerprint = excluded.fingerprint, \
-             payload = excluded.payload, result = excluded.result, \
-             last_error = excluded.last_error, created_at = excluded.created_at, \
-             started_at = excluded.started_at, processed_at = excluded.processed_at, \
-             failed_at = excluded.failed_at, last_retry_at = excluded.last_retry_at, \
-             next_retry_at = excluded.next_retry_at, attempts = excluded.attempts, \
-             lease_generation = excluded.lease_generation, \
-             lease_expires_at = excluded.lease_expires_at"
+             {conflict_clause}"
         ))
         .map_err(db_error("preparing a write"))?;
     statement
@@ -150,8 +164,49 @@ pub(super) fn save(conn: &Connection, record: &Record) -> Result<(), StoreError>
             generation,
             record.lease_expires_at,
         ])
-        .map(drop)
+        .map(|rows| rows == 1)
         .map_err(db_error("writing a record"))
+}
+
+/// The upsert clause that overwrites every column of an existing key.
+const OVERWRITE: &str = "ON CONFLICT (key) DO UPDATE SET event_type = excluded.event_type, \
+             status = excluded.status, fingerprint = excluded.fingerprint, \
+             payload = excluded.payload, result = excluded.result, \
+             last_error = excluded.last_error, created_at = excluded.created_at, \
+             started_at = excluded.started_at, processed_at = excluded.processed_at, \
+             failed_at = excluded.failed_at, last_retry_at = excluded.last_retry_at, \
+             next_retry_at = excluded.next_retry_at, attempts = excluded.attempts, \
+             lease_generation = excluded.lease_generation, \
+             lease_expires_at = excluded.lease_expires_at";
+
+/// Mark a record processed in one statement when `generation` still holds its lease: the SQL
+/// form of [`crate::idempotency::machine::complete`] (same condition, same fields), used as the
+/// fast path; `false` sends the caller to the general path, which reports why.
+pub(super) fn complete_if_holder(
+    conn: &Connection,
+    key: &str,
+    generation: u64,
+    result: Option<&serde_json::Value>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let Ok(generation) = i64::try_from(generation) else {
+        return Ok(false);
+    };
+    let result = result
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::InvalidResult(e.to_string()))?;
+    let mut statement = conn
+        .prepare_cached(
+            "UPDATE idempotency_records SET status = 'processed', processed_at = ?1, \
+             result = ?2, lease_expires_at = NULL, next_retry_at = NULL \
+             WHERE key = ?3 AND status = 'processing' AND lease_generation = ?4",
+        )
+        .map_err(db_error("preparing a completion"))?;
+    statement
+        .execute(params![now, result, key, generation])
+        .map(|rows| rows == 1)
+        .map_err(db_error("completing a record"))
 }
 
 /// Read every row of a prepared query.
