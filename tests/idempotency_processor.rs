@@ -307,3 +307,11 @@ fn a_user_backend_follows_the_same_retry_rules() {
     assert_eq!(p.retry_due(10).unwrap()[0].outcome, ProcessOutcome::Dead);
     assert_eq!(store.purge(T0 + 1).unwrap(), 1);
 }
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn eight_threads_handle_twenty_thousand_duplicated_events_exactly_once_on_sqlite() {
+    let dir = common::TempDir::new("processor-sqlite-exactly-once");
+    let store = SqliteStore::open(dir.file("events.db")).unwrap();
+    every_event_is_handled_exactly_once(Arc::new(store));
+}

@@ -7,35 +7,18 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+mod common;
+
 use cognition_core::idempotency::*;
+use common::TempDir;
 use serde_json::json;
 
 const CHILD_ENV: &str = "COG_SQLITE_CHILD";
 const T0: UnixMillis = 1_700_000_000_000;
 const RACE_KEYS: usize = 2_000;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "idempotency_sqlite_processes-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Run this binary's [`child_process_entry_point`] as `<mode> <worker> <path>`.
 fn spawn_child(mode: &str, worker: usize, path: &Path) -> Child {
@@ -137,7 +120,7 @@ fn reports(output: &[u8]) -> Vec<(String, String)> {
 
 #[test]
 fn four_processes_racing_over_the_same_keys_process_each_exactly_once() {
-    let dir = TempDir::new("race");
+    let dir = TempDir::new("idempotency_sqlite_processes-race");
     let path = dir.0.join("events.db");
     // The children also race to create the file and its schema.
     let children: Vec<Child> = (0..4).map(|w| spawn_child("race", w, &path)).collect();
@@ -193,7 +176,7 @@ fn four_processes_racing_over_the_same_keys_process_each_exactly_once() {
 
 #[test]
 fn a_process_killed_mid_run_loses_nothing_it_reported_and_its_leases_expire() {
-    let dir = TempDir::new("kill");
+    let dir = TempDir::new("idempotency_sqlite_processes-kill");
     let path = dir.0.join("events.db");
     drop(SqliteStore::open(&path).unwrap());
     let mut child = spawn_child("until_killed", 0, &path);

@@ -8,25 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cognition.h"
 
-static int failures = 0;
-static int passed = 0;
 
-#define EXPECT(cond, what)                                                   \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL line %d: %s\n", __LINE__, what);           \
-        }                                                                    \
-    } while (0)
 
-#define EXPECT_STATUS(call, want) \
-    EXPECT((call) == (want), #call " should return " #want)
 
-static const uint8_t *u8(const char *s) { return (const uint8_t *)s; }
 static const char SECRET[] = "whsec_hostile_input_secret";
 static const char BODY[] = "{\"id\":\"evt_1\",\"type\":\"invoice.paid\",\"created\":1,\"livemode\":false,\"data\":{\"object\":{}}}";
 static const int64_t NOW = 1700000000;

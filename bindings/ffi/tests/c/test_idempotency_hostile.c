@@ -8,35 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cognition.h"
 #include "idempotency_util.h"
 
-static int failures = 0;
-static int passed = 0;
 
-#define EXPECT(cond, what)                                                   \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL line %d: %s\n", __LINE__, what);           \
-        }                                                                    \
-    } while (0)
 
-#define EXPECT_STATUS(call, want)                                                                   \
-    do {                                                                                            \
-        cog_status got_ = (call);                                                                   \
-        if (got_ == (want)) {                                                                       \
-            passed++;                                                                               \
-        } else {                                                                                    \
-            failures++;                                                                             \
-            fprintf(stderr, "FAIL line %d: %s gave %s (%s), want %s\n", __LINE__, #call,            \
-                    status_name(got_), cog_last_error_message(), status_name(want));                \
-        }                                                                                           \
-    } while (0)
 
-static const uint8_t *u8(const char *s) { return (const uint8_t *)s; }
 static const char SECRET[] = "whsec_hostile";
 
 static int32_t noop_handler(void *user_data, const uint8_t *event_json, size_t len, cog_handler_reply *reply) {

@@ -9,33 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cognition.h"
 #include "idempotency_util.h"
 
-static int failures = 0;
-static int passed = 0;
 
-#define EXPECT(cond, what)                                                   \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL line %d: %s\n", __LINE__, what);           \
-        }                                                                    \
-    } while (0)
 
-#define EXPECT_STATUS(call, want)                                                                   \
-    do {                                                                                            \
-        cog_status got_ = (call);                                                                   \
-        if (got_ == (want)) {                                                                       \
-            passed++;                                                                               \
-        } else {                                                                                    \
-            failures++;                                                                             \
-            fprintf(stderr, "FAIL line %d: %s gave %s (%s), want %s\n", __LINE__, #call,            \
-                    status_name(got_), cog_last_error_message(), status_name(want));                \
-        }                                                                                           \
-    } while (0)
 
 #define EVENTS 4000
 #define THREADS 8
@@ -43,7 +22,6 @@ static const char SECRET[] = "whsec_c_processor_test";
 static const int64_t NOW_SECS = 1700000000;
 static const int64_t NOW_MS = 1700000000000LL;
 
-static const uint8_t *u8(const char *s) { return (const uint8_t *)s; }
 
 /* ---------------------------------------------------------------- handlers */
 
