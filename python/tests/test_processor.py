@@ -296,3 +296,18 @@ def test_records_and_stats_are_queryable(store: IdempotencyStore) -> None:
     clock.ms += 91 * 86_400_000
     assert processor.purge(older_than_days=90) == 4
     assert processor.events() == []
+
+
+def test_handlers_see_the_body_exactly_as_delivered() -> None:
+    processor, clock = make_processor()
+    seen: list[Event] = []
+    processor.on("invoice.paid")(seen.append)
+    big = 2**70  # beyond 64 bits: a re-encoded body would turn it into a float
+    body = (
+        b'{"type": "invoice.paid", "id": "evt_raw", "created": 1, "livemode": false, '
+        b'"data": {"object": {"zeta": 1, "alpha": ' + str(big).encode() + b"}}}"
+    )
+    assert deliver(processor, clock, body).status == "processed"
+    obj = seen[0].data["object"]
+    assert list(obj) == ["zeta", "alpha"]
+    assert obj["alpha"] == big

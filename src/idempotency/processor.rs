@@ -37,6 +37,21 @@ pub trait Handler: Send + Sync {
     /// # Errors
     /// [`HandlerError`]; a panic is caught and treated as a retryable failure.
     fn handle(&self, event: &Event) -> Result<Option<Value>, HandlerError>;
+
+    /// Handle `event` given the raw body it was parsed from (the bytes the signature covered).
+    /// The processor calls this; the default ignores the body and calls [`Handler::handle`].
+    /// Override it to hand users the body exactly as delivered (key order, number spelling).
+    ///
+    /// # Errors
+    /// As [`Handler::handle`].
+    fn handle_delivery(
+        &self,
+        event: &Event,
+        payload: &[u8],
+    ) -> Result<Option<Value>, HandlerError> {
+        let _ = payload;
+        self.handle(event)
+    }
 }
 
 impl<F> Handler for F
@@ -272,7 +287,7 @@ impl WebhookProcessor {
             lease_millis: self.config.lease_millis,
             ..ClaimRequest::new(&event.id, event.type_name(), payload, now)
         };
-        self.claim_and_run(&event, &request)
+        self.claim_and_run(&event, payload, &request)
     }
 
     /// Re-run up to `limit` failures whose retry is due now through the same handlers.
@@ -304,15 +319,19 @@ impl WebhookProcessor {
             return self.settle_without_payload(record, now);
         };
         let event = webhook::parse_event(payload)?;
-        let request = ClaimRequest {
+        self.claim_and_run(&event, payload, &self.retry_request(record, now))
+    }
+
+    /// A claim on a stored record's key, for a retry.
+    fn retry_request<'r>(&self, record: &'r Record, now: UnixMillis) -> ClaimRequest<'r> {
+        ClaimRequest {
             key: &record.key,
             event_type: &record.event_type,
             fingerprint: record.fingerprint,
             payload: None,
             now,
             lease_millis: self.config.lease_millis,
-        };
-        self.claim_and_run(&event, &request)
+        }
     }
 
     fn settle_without_payload(
@@ -320,14 +339,7 @@ impl WebhookProcessor {
         record: &Record,
         now: UnixMillis,
     ) -> Result<ProcessResult, Error> {
-        let request = ClaimRequest {
-            key: &record.key,
-            event_type: &record.event_type,
-            fingerprint: record.fingerprint,
-            payload: None,
-            now,
-            lease_millis: self.config.lease_millis,
-        };
+        let request = self.retry_request(record, now);
         let error = "no payload was kept for this record, so it cannot be retried";
         let mut result = ProcessResult {
             outcome: ProcessOutcome::Failed,
@@ -349,10 +361,11 @@ impl WebhookProcessor {
     fn claim_and_run(
         &self,
         event: &Event,
+        payload: &[u8],
         request: &ClaimRequest<'_>,
     ) -> Result<ProcessResult, Error> {
         match self.store.claim(request)? {
-            Claim::Acquired { token, attempt } => self.run(event, &token, attempt),
+            Claim::Acquired { token, attempt } => self.run(event, payload, &token, attempt),
             Claim::AlreadyDone { result, .. } => Ok(ProcessResult {
                 duplicate: true,
                 result,
@@ -382,7 +395,13 @@ impl WebhookProcessor {
         }
     }
 
-    fn run(&self, event: &Event, token: &LeaseToken, attempt: u32) -> Result<ProcessResult, Error> {
+    fn run(
+        &self,
+        event: &Event,
+        payload: &[u8],
+        token: &LeaseToken,
+        attempt: u32,
+    ) -> Result<ProcessResult, Error> {
         let mut result = ProcessResult {
             attempt: Some(attempt),
             ..ProcessResult::new(event, ProcessOutcome::Processed)
@@ -392,7 +411,7 @@ impl WebhookProcessor {
             result.outcome = ProcessOutcome::Ignored;
             return Ok(result);
         };
-        let outcome = catch_unwind(AssertUnwindSafe(|| handler.handle(event)))
+        let outcome = catch_unwind(AssertUnwindSafe(|| handler.handle_delivery(event, payload)))
             .unwrap_or_else(|panic| Err(HandlerError::Retryable(panic_message(&*panic))));
         let now = self.clock.now_millis();
         match outcome {

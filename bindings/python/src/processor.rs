@@ -35,12 +35,20 @@ impl core::Handler for PyHandler {
         &self,
         event: &cognition_core::webhook::Event,
     ) -> Result<Option<serde_json::Value>, HandlerError> {
+        // Only reached without the delivered body; its re-encoded envelope stands in for it.
+        let envelope = serde_json::to_vec(&event.to_json())
+            .map_err(|e| HandlerError::Retryable(format!("could not re-encode the event: {e}")))?;
+        self.handle_delivery(event, &envelope)
+    }
+
+    fn handle_delivery(
+        &self,
+        event: &cognition_core::webhook::Event,
+        payload: &[u8],
+    ) -> Result<Option<serde_json::Value>, HandlerError> {
         Python::attach(|py| {
-            // The core hands over the parsed envelope; its JSON is what the Python Event reads.
-            let envelope = serde_json::to_vec(&event.to_json()).map_err(|e| {
-                HandlerError::Retryable(format!("could not re-encode the event: {e}"))
-            })?;
-            let py_event = Event::new(py, event.clone(), &envelope)
+            // The Python Event reads the body exactly as delivered (key order, big numbers).
+            let py_event = Event::new(py, event.clone(), payload)
                 .map_err(|e| HandlerError::Retryable(describe(py, &e)))?;
             match self.0.bind(py).call1((py_event,)) {
                 Ok(value) if value.is_none() => Ok(None),
