@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 const T0: i64 = 1_700_000_000_000;
 const KEYS_PER_STORE: u64 = 100_000;
 
-fn claim_complete(store: &dyn IdempotencyStore, key: &str, fingerprint: Fingerprint) {
+fn claim_complete<S: IdempotencyStore>(store: &S, key: &str, fingerprint: Fingerprint) {
     let request = ClaimRequest {
         key,
         event_type: "invoice.paid",
@@ -34,14 +34,16 @@ fn claim_complete(store: &dyn IdempotencyStore, key: &str, fingerprint: Fingerpr
 /// Time `iters` pairs on fresh keys, starting a new store every [`KEYS_PER_STORE`] keys.
 fn timed_pairs<S: IdempotencyStore>(iters: u64, mut new_store: impl FnMut() -> S) -> Duration {
     let fingerprint = Fingerprint::of(b"{}");
+    let keys: Vec<String> = (0..KEYS_PER_STORE)
+        .map(|i| format!("evt_{i:012}"))
+        .collect();
     let mut elapsed = Duration::ZERO;
     let mut done = 0;
     while done < iters {
         let store = new_store();
         let batch = (iters - done).min(KEYS_PER_STORE);
-        let keys: Vec<String> = (0..batch).map(|i| format!("evt_{i:012}")).collect();
         let start = Instant::now();
-        for key in &keys {
+        for key in &keys[..batch as usize] {
             claim_complete(black_box(&store), key, fingerprint);
         }
         elapsed += start.elapsed();

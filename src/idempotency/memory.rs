@@ -1,8 +1,9 @@
 //! `MemoryStore`: sharded in-process storage, the default for tests and single-process apps.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+use hashbrown::hash_table::Entry;
+use hashbrown::{DefaultHashBuilder, HashTable};
 use parking_lot::Mutex;
 
 use super::machine;
@@ -13,7 +14,7 @@ use super::{
 
 const SHARDS: usize = 32;
 
-type Shard = Mutex<HashMap<String, Record>>;
+type Shard = Mutex<HashTable<Record>>;
 
 /// Records in memory, in 32 independently locked shards so that concurrent workers rarely wait on
 /// each other. `Send + Sync`; every method is atomic. Records are lost when the process exits: use
@@ -32,7 +33,8 @@ type Shard = Mutex<HashMap<String, Record>>;
 /// ```
 pub struct MemoryStore {
     shards: Box<[Shard]>,
-    hasher: std::collections::hash_map::RandomState,
+    /// Seeded per store, so that keys chosen by clients cannot be aimed at one slot.
+    hasher: DefaultHashBuilder,
     policy: RetryPolicy,
 }
 
@@ -59,7 +61,7 @@ impl MemoryStore {
     /// An empty store whose failures are scheduled by `policy`.
     pub fn with_retry_policy(policy: RetryPolicy) -> Self {
         MemoryStore {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(HashTable::new())).collect(),
             hasher: Default::default(),
             policy,
         }
@@ -75,43 +77,60 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn shard(&self, key: &str) -> &Shard {
-        &self.shards[self.hasher.hash_one(key) as usize % SHARDS]
+    /// Hash `key` once: bits 32.. pick the shard; the table itself uses the low bits (slot) and
+    /// the top seven (tag), which must stay independent of the shard choice to spread well.
+    fn locate(&self, key: &str) -> (&Shard, u64) {
+        let hash = self.hasher.hash_one(key);
+        (&self.shards[(hash >> 32) as usize % SHARDS], hash)
     }
 
+    fn rehash(&self) -> impl Fn(&Record) -> u64 + '_ {
+        move |record| self.hasher.hash_one(record.key.as_str())
+    }
+
+    /// Apply `f` to `key`'s record; `f` must leave the record unchanged when it fails.
     fn with_record<T>(
         &self,
         key: &str,
         f: impl FnOnce(&mut Record) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut shard = self.shard(key).lock();
-        let record = shard.get_mut(key).ok_or_else(|| StoreError::NotFound {
-            key: key.to_owned(),
-        })?;
-        // Work on a copy so that a failed transition changes nothing.
-        let mut updated = record.clone();
-        let value = f(&mut updated)?;
-        *record = updated;
-        Ok(value)
+        let (shard, hash) = self.locate(key);
+        let mut table = shard.lock();
+        let record =
+            table
+                .find_mut(hash, |r| r.key == key)
+                .ok_or_else(|| StoreError::NotFound {
+                    key: key.to_owned(),
+                })?;
+        f(record)
     }
 
-    fn all_records(&self) -> Vec<Record> {
-        self.shards
-            .iter()
-            .flat_map(|s| s.lock().values().cloned().collect::<Vec<_>>())
-            .collect()
+    fn collect(&self, keep: impl Fn(&Record) -> bool) -> Vec<Record> {
+        let mut out = Vec::new();
+        for shard in self.shards.iter() {
+            out.extend(shard.lock().iter().filter(|r| keep(r)).cloned());
+        }
+        out
     }
 }
 
 impl IdempotencyStore for MemoryStore {
     fn claim(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         request.validate()?;
-        let mut shard = self.shard(request.key).lock();
-        let decision = machine::decide_claim(shard.get_mut(request.key), request, &self.policy);
-        if let Some(record) = decision.created {
-            shard.insert(record.key.clone(), record);
+        let (shard, hash) = self.locate(request.key);
+        let mut table = shard.lock();
+        match table.entry(hash, |r| r.key == request.key, self.rehash()) {
+            Entry::Occupied(mut slot) => {
+                Ok(machine::decide_claim(Some(slot.get_mut()), request, &self.policy).claim)
+            }
+            Entry::Vacant(slot) => {
+                let decision = machine::decide_claim(None, request, &self.policy);
+                if let Some(record) = decision.created {
+                    slot.insert(record);
+                }
+                Ok(decision.claim)
+            }
         }
-        Ok(decision.claim)
     }
 
     fn complete(
@@ -120,14 +139,7 @@ impl IdempotencyStore for MemoryStore {
         result: Option<serde_json::Value>,
         now: UnixMillis,
     ) -> Result<(), StoreError> {
-        let mut shard = self.shard(&token.key).lock();
-        let record = shard
-            .get_mut(&token.key)
-            .ok_or_else(|| StoreError::NotFound {
-                key: token.key.clone(),
-            })?;
-        // `complete` checks the token before touching anything: no copy needed.
-        machine::complete(record, token, result, now)
+        self.with_record(&token.key, |r| machine::complete(r, token, result, now))
     }
 
     fn ignore(&self, token: &LeaseToken, now: UnixMillis) -> Result<(), StoreError> {
@@ -148,41 +160,24 @@ impl IdempotencyStore for MemoryStore {
 
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         super::validate_key(key)?;
-        Ok(self.shard(key).lock().get(key).cloned())
+        let (shard, hash) = self.locate(key);
+        Ok(shard.lock().find(hash, |r| r.key == key).cloned())
     }
 
     fn list(&self, filter: &Filter) -> Result<Page, StoreError> {
         filter.validate()?;
-        let matching = self
-            .shards
-            .iter()
-            .flat_map(|s| {
-                s.lock()
-                    .values()
-                    .filter(|r| filter.matches(r))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        paginate(matching, filter)
+        paginate(self.collect(|r| filter.matches(r)), filter)
     }
 
     fn stats(&self, window: Window) -> Result<Stats, StoreError> {
-        Ok(Stats::from_records(&self.all_records(), window))
+        Ok(Stats::from_records(
+            &self.collect(|r| window.contains(r.created_at)),
+            window,
+        ))
     }
 
     fn due_for_retry(&self, now: UnixMillis, limit: usize) -> Result<Vec<Record>, StoreError> {
-        let mut due: Vec<Record> = self
-            .shards
-            .iter()
-            .flat_map(|s| {
-                s.lock()
-                    .values()
-                    .filter(|r| machine::is_due(r, now))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let mut due = self.collect(|r| machine::is_due(r, now));
         due.sort_by(|a, b| (a.next_retry_at, &a.key).cmp(&(b.next_retry_at, &b.key)));
         due.truncate(limit);
         Ok(due)
@@ -196,7 +191,7 @@ impl IdempotencyStore for MemoryStore {
     fn purge(&self, created_before: UnixMillis) -> Result<u64, StoreError> {
         let mut purged = 0;
         for shard in self.shards.iter() {
-            shard.lock().retain(|_, r| {
+            shard.lock().retain(|r| {
                 let remove = r.status.is_finished() && r.created_at < created_before;
                 purged += u64::from(remove);
                 !remove

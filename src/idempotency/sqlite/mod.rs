@@ -203,11 +203,25 @@ impl IdempotencyStore for SqliteStore {
     fn claim(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         request.validate()?;
         let mut conn = self.conn.lock();
-        // Fast path: most claims are a key's first delivery, which is one atomic insert.
-        let first = machine::decide_claim(None, request, &self.policy);
-        if let Some(record) = &first.created {
-            if rows::write(&conn, record, rows::OnConflict::Keep)? {
-                return Ok(first.claim);
+        match load(&conn, request.key)? {
+            // A redelivery is answered by a plain read, without the write lock, whenever the
+            // answer changes nothing (done, in progress, conflicting, dead-lettered). Those answers
+            // stay true, except that a lease seen as held may be released a moment later: the
+            // caller then answers 409 and the provider's next attempt sees the outcome.
+            Some(mut seen) => {
+                let decision = machine::decide_claim(Some(&mut seen), request, &self.policy);
+                if !decision.updated {
+                    return Ok(decision.claim);
+                }
+            }
+            // A first delivery is one atomic insert (unless another writer got there first).
+            None => {
+                let first = machine::decide_claim(None, request, &self.policy);
+                if let Some(record) = &first.created {
+                    if rows::write(&conn, record, rows::OnConflict::Keep)? {
+                        return Ok(first.claim);
+                    }
+                }
             }
         }
         let tx = conn
