@@ -63,7 +63,7 @@ wheel: venv
 
 # ---------------------------------------------------------------- demo
 demo:
-	cargo run --quiet --release --example demo
+	cargo run --quiet --release --features sqlite --example demo
 
 # ---------------------------------------------------------------- tests
 test: lint check-header test-rust test-c test-python test-go
