@@ -627,6 +627,16 @@ cog_status cog_processor_advance_clock(const struct cog_processor *processor,
 const char *cog_status_name(uint32_t status);
 
 /*
+ Every status code the library can return except `OK`, as a JSON object `{"NAME": number, …}`,
+ written to `*out_json` (free with `cog_string_free`). Lets bindings check at test time that
+ their own code tables cover the library's. Thread-safe.
+
+ # Safety
+ `out_json` is writable.
+ */
+cog_status cog_error_codes_json(struct cog_string *out_json);
+
+/*
  The documented default policy: 1 s initial delay, factor 2, 1 h cap, 5 attempts, seed 0,
  jitter on. Thread-safe.
  */

@@ -31,6 +31,7 @@
 mod clock;
 mod error;
 pub mod idempotency;
+pub mod query;
 pub mod webhook;
 
 pub use clock::{Clock, ManualClock, SystemClock};

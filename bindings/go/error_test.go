@@ -84,6 +84,18 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 	if got := cognition.ErrorCode(99).String(); got != "UNKNOWN" {
 		t.Errorf("ErrorCode(99).String() = %q, want UNKNOWN", got)
 	}
+	library, err := cognition.ErrorCodes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, code := range library {
+		if want[code] != name {
+			t.Errorf("the library's %s (%d) has no Go constant", name, uint32(code))
+		}
+	}
+	if len(library) != len(want) {
+		t.Errorf("the library has %d codes, Go has %d", len(library), len(want))
+	}
 }
 
 func TestSentinelsCarryTheirCodes(t *testing.T) {

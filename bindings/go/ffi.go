@@ -8,6 +8,7 @@ package cognition
 import "C"
 
 import (
+	"encoding/json"
 	"runtime"
 	"unsafe"
 )
@@ -106,4 +107,18 @@ func takeBytes(s *C.cog_string) []byte {
 // statusName returns the stable name of a status number ("SIGNATURE_MISMATCH", "UNKNOWN", …).
 func statusName(code uint32) string {
 	return C.GoString(C.cog_status_name(C.uint32_t(code)))
+}
+
+// ErrorCodes returns every error code the linked library can report, by stable name. Bindings use
+// it to check that their constants cover the library's table.
+func ErrorCodes() (map[string]ErrorCode, error) {
+	var out C.cog_string
+	if err := call(func() C.cog_status { return C.cog_error_codes_json(&out) }); err != nil {
+		return nil, err
+	}
+	var table map[string]ErrorCode
+	if err := json.Unmarshal(takeBytes(&out), &table); err != nil {
+		return nil, &Error{Code: CodePanic, Message: "the library's error code table is not JSON: " + err.Error()}
+	}
+	return table, nil
 }

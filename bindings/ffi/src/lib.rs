@@ -20,7 +20,7 @@ use std::ffi::c_char;
 pub use error::cog_last_error_message;
 pub use event::*;
 pub use processor::*;
-pub use status::{cog_status, cog_status_name};
+pub use status::{cog_error_codes_json, cog_status, cog_status_name};
 pub use store::*;
 pub use strings::{cog_str, cog_string, cog_string_free};
 pub use webhook::*;

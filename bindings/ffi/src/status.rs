@@ -109,6 +109,28 @@ pub extern "C" fn cog_status_name(status: u32) -> *const c_char {
     }
 }
 
+/// Every status code the library can return except `OK`, as a JSON object `{"NAME": number, …}`,
+/// written to `*out_json` (free with `cog_string_free`). Lets bindings check at test time that
+/// their own code tables cover the library's. Thread-safe.
+///
+/// # Safety
+/// `out_json` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn cog_error_codes_json(
+    out_json: *mut crate::strings::cog_string,
+) -> cog_status {
+    crate::panic::cog_panic_boundary! {
+        crate::strings::check_out(out_json, "out_json")?;
+        let table: serde_json::Map<String, serde_json::Value> = cognition_core::ALL_ERROR_CODES
+            .iter()
+            .map(|c| (c.name().to_owned(), (*c as u32).into()))
+            .collect();
+        let json = serde_json::Value::Object(table).to_string();
+        unsafe { crate::strings::write_out(out_json, crate::strings::cog_string::from_string(json)) };
+        Ok(())
+    }
+}
+
 fn static_name(code: ErrorCode) -> *const c_char {
     // Names are static ASCII; keep NUL-terminated copies for the life of the process.
     use std::collections::HashMap;

@@ -151,6 +151,14 @@ static void status_names_and_versions(void) {
     EXPECT(strcmp(cog_status_name(99999), "UNKNOWN") == 0, "unknown number");
     EXPECT(strcmp(cog_version(), COGNITION_VERSION) == 0, "header and library versions agree");
     EXPECT(cog_unix_now() > 1600000000, "system clock");
+    {
+        cog_string table = {NULL, 0};
+        EXPECT_STATUS(cog_error_codes_json(&table), COG_STATUS_OK);
+        EXPECT(table.ptr != NULL && strstr(table.ptr, "\"SIGNATURE_MISMATCH\":102") != NULL, "code table lists the codes");
+        EXPECT(table.ptr != NULL && strstr(table.ptr, "\"STORE_BACKEND\":207") != NULL, "code table covers stores");
+        cog_string_free(&table);
+        EXPECT_STATUS(cog_error_codes_json(NULL), COG_STATUS_NULL_ARGUMENT);
+    }
 }
 
 static void *fail_in_thread(void *arg) {
