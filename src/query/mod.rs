@@ -45,10 +45,15 @@
 //! nest `/* */` comments (PostgreSQL does, MySQL does not), treats only ASCII whitespace as
 //! whitespace, and keeps no statistics: grouping and scoring are built on top of it.
 
+pub mod analyze;
 mod fingerprint;
+pub mod import;
 mod kind;
 mod lexer;
 mod pt;
+pub mod stats;
+pub mod suggest;
+pub mod tracker;
 
 pub use fingerprint::{fingerprint, fingerprint_id, Fingerprint};
 pub use kind::QueryKind;

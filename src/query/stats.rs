@@ -1,0 +1,2 @@
+//! Per-fingerprint statistics (counts, Welford mean/stddev, mergeable percentiles, rows, cache
+//! hits) and the efficiency score.
