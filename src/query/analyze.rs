@@ -11,7 +11,7 @@
 //! What this deliberately does not do: it knows no schema (an unqualified column is attributed
 //! to the only table in scope, or to no table when several are), it does not look inside views
 //! or CTE bodies for index advice on the CTE name, it reads only the first statement of a
-//! multi-statement string, and it gives no advice itself (see [`super::suggest`]).
+//! multi-statement string, and it gives no advice itself (see [`super::suggest()`]).
 
 use serde::Serialize;
 use sqlparser::ast::{

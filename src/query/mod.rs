@@ -41,9 +41,12 @@
 //!   `/*repeat union*/`, and a trailing `;` is dropped.
 //!
 //! ## What this module does not do
-//! It does not parse SQL (a statement that does not parse still gets a fingerprint), does not
-//! nest `/* */` comments (PostgreSQL does, MySQL does not), treats only ASCII whitespace as
-//! whitespace, and keeps no statistics: grouping and scoring are built on top of it.
+//! Fingerprinting does not parse SQL (a statement that does not parse still gets a fingerprint),
+//! does not nest `/* */` comments (PostgreSQL does, MySQL does not) and treats only ASCII
+//! whitespace as whitespace. Structure comes from [`analyze()`] (sqlparser, with a token fallback);
+//! statistics, the efficiency score and slow-query detection from [`QueryTracker`]; advice from
+//! [`suggest()`]; MySQL slow logs and `pg_stat_statements` exports from [`import`]. The module never
+//! connects to a database: it scores what the application reports.
 
 pub mod analyze;
 mod fingerprint;
@@ -55,6 +58,13 @@ pub mod stats;
 pub mod suggest;
 pub mod tracker;
 
+pub use analyze::{analyze, Analysis};
 pub use fingerprint::{fingerprint, fingerprint_id, Fingerprint};
+pub use import::{
+    parse_mysql_slow_log, read_mysql_slow_log, read_pg_stat_statements_csv, ImportReport,
+};
 pub use kind::QueryKind;
 pub use pt::{pt_fingerprint, query_id};
+pub use stats::{efficiency, QueryStats};
+pub use suggest::{suggest, Evidence, Strategy, SuggestConfig, Suggestion};
+pub use tracker::{QueryTracker, TrackerConfig, TrackerSnapshot};
