@@ -14,6 +14,34 @@ use crate::inputs;
 // `inspect.signature` and matches the stub; this keeps the literal equal to the core's default.
 const _: () = assert!(webhook::DEFAULT_TOLERANCE_SECS == 300);
 
+/// A Stripe delivery's arguments, owned so the interpreter can be released while verifying.
+struct StripeDelivery {
+    payload: pyo3::pybacked::PyBackedBytes,
+    header: String,
+    secrets: Vec<String>,
+    tolerance: u64,
+    now: i64,
+}
+
+impl StripeDelivery {
+    fn from_args(
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        header: &Bound<'_, PyAny>,
+        secret: &Bound<'_, PyAny>,
+        tolerance: i64,
+        now: Option<i64>,
+    ) -> PyResult<Self> {
+        Ok(StripeDelivery {
+            payload: inputs::payload(payload)?,
+            header: inputs::string(header, "header")?,
+            secrets: inputs::secrets(secret)?,
+            tolerance: inputs::tolerance(py, tolerance)?,
+            now: inputs::now_or_clock(now),
+        })
+    }
+}
+
 /// Sign `payload` as Stripe does at `timestamp` (default: now) and return the `Stripe-Signature`
 /// header value.
 #[pyfunction]
@@ -42,12 +70,8 @@ pub(crate) fn verify_webhook(
     tolerance: i64,
     now: Option<i64>,
 ) -> PyResult<i64> {
-    let payload = inputs::payload(payload)?;
-    let header = inputs::string(header, "header")?;
-    let secrets = inputs::secrets(secret)?;
-    let tolerance = inputs::tolerance(py, tolerance)?;
-    let now = inputs::now_or_clock(now);
-    py.detach(|| webhook::verify(&payload, &header, &secrets, tolerance, now))
+    let d = StripeDelivery::from_args(py, payload, header, secret, tolerance, now)?;
+    py.detach(|| webhook::verify(&d.payload, &d.header, &d.secrets, d.tolerance, d.now))
         .map_err(|e| core_err(py, e))
 }
 
@@ -62,15 +86,11 @@ pub(crate) fn construct_event(
     tolerance: i64,
     now: Option<i64>,
 ) -> PyResult<Event> {
-    let payload = inputs::payload(payload)?;
-    let header = inputs::string(header, "header")?;
-    let secrets = inputs::secrets(secret)?;
-    let tolerance = inputs::tolerance(py, tolerance)?;
-    let now = inputs::now_or_clock(now);
+    let d = StripeDelivery::from_args(py, payload, header, secret, tolerance, now)?;
     let event = py
-        .detach(|| webhook::construct_event(&payload, &header, &secrets, tolerance, now))
+        .detach(|| webhook::construct_event(&d.payload, &d.header, &d.secrets, d.tolerance, d.now))
         .map_err(|e| core_err(py, e))?;
-    Event::new(py, event, &payload)
+    Event::new(py, event, &d.payload)
 }
 
 /// Parse the event envelope of a payload that has already been verified.
