@@ -71,8 +71,8 @@ impl QueryTracker {
     /// Read a `pg_stat_statements` CSV export from `reader` and [`import`](Self::import) it.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if reading fails or the header names no query column (nothing
-    /// is recorded then); malformed rows are lines in the returned report.
+    /// [`Error::InvalidArgument`] if reading fails (nothing is recorded then). Malformed rows,
+    /// and a header without a `query` column, are lines in the returned report.
     pub fn load_pg_stat_statements(
         &self,
         reader: impl Read,
