@@ -45,7 +45,8 @@
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
- signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
+ context memory and packing. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -152,6 +153,50 @@ enum cog_status
    The store's backend failed (I/O, locks, a user callback's failure).
    */
   COG_STATUS_STORE_BACKEND = 207,
+  /*
+   The CRITICAL entries do not fit the token budget, even compressed.
+   */
+  COG_STATUS_CONTEXT_BUDGET_TOO_SMALL = 400,
+  /*
+   An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+   */
+  COG_STATUS_CONTEXT_UNKNOWN_ENCODING = 401,
+  /*
+   Content held secrets or personal data and the masking mode is `reject`.
+   */
+  COG_STATUS_CONTEXT_SENSITIVE_CONTENT = 402,
+  /*
+   No entry of the tenant has the id.
+   */
+  COG_STATUS_CONTEXT_ENTRY_NOT_FOUND = 403,
+  /*
+   A tenant was empty, too long or contained control characters.
+   */
+  COG_STATUS_CONTEXT_INVALID_TENANT = 404,
+  /*
+   An entry's content or summary was over the size limit.
+   */
+  COG_STATUS_CONTEXT_ENTRY_TOO_LARGE = 405,
+  /*
+   An entry's content was empty.
+   */
+  COG_STATUS_CONTEXT_EMPTY_CONTENT = 406,
+  /*
+   The tenant already has an entry with the id.
+   */
+  COG_STATUS_CONTEXT_DUPLICATE_ID = 407,
+  /*
+   An importance name was not critical, high, medium, low or trivial.
+   */
+  COG_STATUS_CONTEXT_INVALID_IMPORTANCE = 408,
+  /*
+   The long-term context store failed.
+   */
+  COG_STATUS_CONTEXT_STORE_BACKEND = 409,
+  /*
+   A context argument was over a documented limit (query, id, entry count).
+   */
+  COG_STATUS_CONTEXT_LIMIT_EXCEEDED = 410,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

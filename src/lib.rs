@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 mod clock;
+pub mod context;
 mod error;
 pub mod idempotency;
 pub mod query;

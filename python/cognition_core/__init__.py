@@ -34,6 +34,7 @@ from __future__ import annotations
 from ._backend import RecordBackend, RecordDict
 from ._errors import (
     CognitionError,
+    ContextError,
     ErrorCode,
     EventParseError,
     InvalidArgumentError,
@@ -81,6 +82,7 @@ __all__ = [
     "BackendStore",
     "Claim",
     "CognitionError",
+    "ContextError",
     "ErrorCode",
     "Event",
     "EventParseError",
