@@ -54,11 +54,24 @@ impl Compressed {
 
 /// Return the compressed form of an entry for `query`, or `None` if none is shorter than the
 /// full text. `idf` gives each of the query's distinct terms its weight.
+#[cfg(test)]
 pub(crate) fn compress(
     analysis: &Analysis,
     query: &Query,
     idf: &[f64],
     ratio: f64,
+) -> Option<Compressed> {
+    compress_with(analysis, query, idf, ratio, true)
+}
+
+/// [`compress`], told whether the entry contains any query term at all (when it does not, the
+/// lead sentences are kept without ranking).
+pub(crate) fn compress_with(
+    analysis: &Analysis,
+    query: &Query,
+    idf: &[f64],
+    ratio: f64,
+    matches_query: bool,
 ) -> Option<Compressed> {
     if let Some(tokens) = analysis.summary_tokens {
         return (tokens < analysis.tokens).then_some(Compressed::Summary { tokens });
@@ -67,29 +80,44 @@ pub(crate) fn compress(
     if sentences.len() < 2 {
         return None;
     }
-    let mut ranked: Vec<(f64, usize)> = sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let weight: f64 = query
-                .distinct
-                .iter()
-                .zip(idf)
-                .filter(|(t, _)| s.terms.binary_search(t).is_ok())
-                .map(|(_, w)| w.max(1e-9))
-                .sum();
-            (weight, i)
-        })
-        .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let target = ((analysis.tokens as f64) * ratio.clamp(0.0, 1.0)).ceil() as usize;
+    let (keep, tokens) = if matches_query {
+        let mut ranked: Vec<(f64, usize)> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let weight: f64 = query
+                    .distinct
+                    .iter()
+                    .zip(idf)
+                    .filter(|(t, _)| s.terms.binary_search(t).is_ok())
+                    .map(|(_, w)| w.max(1e-9))
+                    .sum();
+                (weight, i)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        select(analysis, ranked.into_iter().map(|(_, i)| i), target)
+    } else {
+        select(analysis, 0..sentences.len(), target) // the lead sentences, no ranking needed
+    };
+    (keep.len() < sentences.len() && tokens < analysis.tokens)
+        .then_some(Compressed::Sentences { keep, tokens })
+}
+
+/// Take sentences in `order` until `target` tokens (at least one); return them ascending.
+fn select(
+    analysis: &Analysis,
+    order: impl Iterator<Item = usize>,
+    target: usize,
+) -> (Vec<usize>, usize) {
     let mut keep = Vec::new();
     let mut tokens = 0;
-    for &(_, i) in &ranked {
+    for i in order {
         if !keep.is_empty() && tokens >= target {
             break;
         }
-        let add = sentences[i].tokens + usize::from(!keep.is_empty());
+        let add = analysis.sentences[i].tokens + usize::from(!keep.is_empty());
         if !keep.is_empty() && tokens + add > target {
             continue; // a later, shorter sentence may still fit the target
         }
@@ -97,8 +125,7 @@ pub(crate) fn compress(
         tokens += add;
     }
     keep.sort_unstable();
-    (keep.len() < sentences.len() && tokens < analysis.tokens)
-        .then_some(Compressed::Sentences { keep, tokens })
+    (keep, tokens)
 }
 
 #[cfg(test)]

@@ -195,7 +195,8 @@ struct EntryData {
     metadata: BTreeMap<String, String>,
     findings: Vec<Finding>,
     tier: Tier,
-    analysis: Arc<Analysis>,
+    /// Inline, not behind another pointer: packing walks 10,000 entries and is memory-bound.
+    analysis: Analysis,
 }
 
 /// A stored entry. Cloning is cheap (a shared handle); the token counts are cached in it.
@@ -227,7 +228,7 @@ impl Entry {
             metadata: new.metadata,
             findings,
             tier: Tier::Working,
-            analysis: Arc::new(analysis),
+            analysis,
         }))
     }
 

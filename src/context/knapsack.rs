@@ -194,18 +194,23 @@ fn lagrangian(items: &[Item], capacity: usize, lambda: f64) -> (f64, usize) {
 }
 
 /// Return the multiplier λ minimising the Lagrangian bound (bisection on its subgradient).
+/// Items whose best value per token is below the lower end of the bracket contribute nothing for
+/// any λ left to try, so they leave the working set as the bracket narrows.
 fn multiplier(items: &[Item], capacity: usize) -> f64 {
-    let max_ratio = items
-        .iter()
-        .flat_map(Item::options)
-        .map(|(_, w, v)| v as f64 / w.max(1) as f64)
-        .fold(0.0_f64, f64::max);
+    let ratio = |i: &Item| {
+        i.options()
+            .map(|(_, w, v)| v as f64 / w.max(1) as f64)
+            .fold(0.0_f64, f64::max)
+    };
+    let max_ratio = items.iter().map(ratio).fold(0.0_f64, f64::max);
+    let mut active: Vec<Item> = items.to_vec();
     let (mut lo, mut hi) = (0.0, max_ratio + 1.0);
-    for _ in 0..60 {
+    for _ in 0..40 {
         let mid = (lo + hi) / 2.0;
         // Subgradient C − Σ w: negative means λ is too small.
-        if lagrangian(items, capacity, mid).1 > capacity {
+        if lagrangian(&active, capacity, mid).1 > capacity {
             lo = mid;
+            active.retain(|i| i.mandatory || ratio(i) > lo);
         } else {
             hi = mid;
         }
@@ -329,6 +334,20 @@ fn dp(items: &[Item], idx: &[usize], capacity: usize, scale: usize) -> Option<Ve
     Some(choices)
 }
 
+/// The better of greedy by value and greedy by value per token.
+fn best_greedy(items: &[Item], capacity: usize) -> Option<Solution> {
+    let by_value = greedy(items, capacity);
+    let by_density = greedy_by(items, capacity, |i| {
+        i.full
+            .or(i.compressed)
+            .map_or(0.0, |(w, v)| v as f64 / w.max(1) as f64)
+    });
+    [by_value, by_density]
+        .into_iter()
+        .flatten()
+        .max_by_key(|s| s.value)
+}
+
 /// Solve the packing; `None` when the mandatory items cannot fit even in their lightest forms.
 pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
     if mandatory_weight(items)? > capacity {
@@ -350,18 +369,13 @@ pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
             .collect();
         return Some(evaluate(items, choices, true));
     }
-    let by_value = greedy(&work, capacity);
-    let by_density = greedy_by(&work, capacity, |i| {
-        i.full
-            .or(i.compressed)
-            .map_or(0.0, |(w, v)| v as f64 / w.max(1) as f64)
-    });
     let lambda = multiplier(&work, capacity);
-    let by_lagrange = lagrangian_packing(&work, capacity, lambda);
-    let incumbent = [by_value, by_density, by_lagrange]
-        .into_iter()
-        .flatten()
-        .max_by_key(|s| s.value)?;
+    // The Lagrangian packing is nearly always the best incumbent; the greedy packings are
+    // computed when it fails (mandatory items over the capacity at λ) and for the fallback.
+    let incumbent = match lagrangian_packing(&work, capacity, lambda) {
+        Some(s) => s,
+        None => best_greedy(&work, capacity)?,
+    };
     reduce(&mut work, capacity, lambda, incumbent.value);
     let idx: Vec<usize> = (0..work.len())
         .filter(|&i| work[i].mandatory || work[i].options().next().is_some())
@@ -374,7 +388,18 @@ pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
     let cells = idx.len().saturating_mul(cap + 1);
     let scale = cells.div_ceil(DP_CELL_LIMIT).max(1);
     let exact = scale == 1;
-    let mut best = incumbent;
+    let mut best = if exact {
+        incumbent
+    } else {
+        // The fallback must never be worse than greedy.
+        best_greedy(&work, capacity).map_or(incumbent.clone(), |g| {
+            if g.value > incumbent.value {
+                g
+            } else {
+                incumbent
+            }
+        })
+    };
     if let Some(sub) = dp(&work, &idx, cap, scale) {
         let mut choices = vec![Choice::Skip; items.len()];
         for (k, &i) in idx.iter().enumerate() {

@@ -121,30 +121,52 @@ impl Query {
     }
 }
 
-/// BM25 statistics of a candidate set for one query.
+/// BM25 statistics of a candidate set for one query: each candidate's frequency of each query
+/// term, gathered in one pass over the candidates (the expensive, memory-bound part), then idf
+/// and document lengths.
 pub(crate) struct Bm25 {
+    /// Distinct query terms.
+    q: usize,
+    /// `tf[i * q + k]`: frequency of query term `k` in candidate `i`.
+    tf: Vec<u32>,
+    dl: Vec<u32>,
     idf: Vec<f64>,
     avgdl: f64,
 }
 
 impl Bm25 {
     pub fn new(query: &Query, docs: &[&Analysis]) -> Bm25 {
+        let q = query.distinct.len();
+        let mut tf = vec![0u32; docs.len() * q];
+        let mut dl = Vec::with_capacity(docs.len());
+        let mut df = vec![0usize; q];
+        let mut total_len = 0usize;
+        for (i, doc) in docs.iter().enumerate() {
+            dl.push(u32::try_from(doc.terms.len()).unwrap_or(u32::MAX));
+            total_len += doc.terms.len();
+            for (k, &t) in query.distinct.iter().enumerate() {
+                let f = doc.frequency(t);
+                tf[i * q + k] = f;
+                df[k] += usize::from(f > 0);
+            }
+        }
         let n = docs.len() as f64;
-        let total_len: usize = docs.iter().map(|d| d.terms.len()).sum();
         let avgdl = if docs.is_empty() {
             0.0
         } else {
             total_len as f64 / n
         };
-        let idf = query
-            .distinct
+        let idf = df
             .iter()
-            .map(|&t| {
-                let df = docs.iter().filter(|d| d.frequency(t) > 0).count() as f64;
-                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-            })
+            .map(|&df| (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln())
             .collect();
-        Bm25 { idf, avgdl }
+        Bm25 {
+            q,
+            tf,
+            dl,
+            idf,
+            avgdl,
+        }
     }
 
     /// Return the idf of each of the query's distinct terms.
@@ -152,25 +174,34 @@ impl Bm25 {
         &self.idf
     }
 
-    pub fn score(&self, query: &Query, doc: &Analysis) -> f64 {
+    fn row(&self, i: usize) -> &[u32] {
+        &self.tf[i * self.q..(i + 1) * self.q]
+    }
+
+    /// Return `true` if candidate `i` contains at least one query term.
+    pub fn matches_any(&self, i: usize) -> bool {
+        self.row(i).iter().any(|&f| f > 0)
+    }
+
+    /// Return the BM25 score of candidate `i`.
+    pub fn score(&self, i: usize) -> f64 {
         if self.avgdl <= 0.0 {
             return 0.0;
         }
-        let dl = doc.terms.len() as f64;
-        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / self.avgdl);
-        query
-            .distinct
+        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(self.dl[i]) / self.avgdl);
+        self.row(i)
             .iter()
             .zip(&self.idf)
-            .map(|(&t, idf)| {
-                let tf = f64::from(doc.frequency(t));
+            .map(|(&f, idf)| {
+                let tf = f64::from(f);
                 idf * tf * (BM25_K1 + 1.0) / (tf + norm)
             })
             .sum()
     }
 }
 
-/// Score every candidate: retention at `now`, BM25 relevance to `query`, combined by `weights`.
+/// Score every candidate (in the order `bm25` was built for): retention at `now`, BM25
+/// relevance, combined by `weights`.
 pub(crate) fn score_all(
     candidates: &[(&Analysis, Importance, i64, u64)],
     query: &Query,
@@ -178,31 +209,36 @@ pub(crate) fn score_all(
     weights: ScoreWeights,
     now: i64,
 ) -> Vec<ScoreParts> {
-    let raw: Vec<f64> = candidates.iter().map(|c| bm25.score(query, c.0)).collect();
+    let raw: Vec<f64> = (0..candidates.len()).map(|i| bm25.score(i)).collect();
     let max = raw.iter().copied().fold(0.0_f64, f64::max);
     candidates
         .iter()
+        .enumerate()
         .zip(raw)
-        .map(|(&(doc, importance, created_at, access_count), bm25)| {
-            let (decay, access, retention) = retention(importance, created_at, access_count, now);
-            let phrase_match =
-                query.sequence.len() >= 2 && bm25 > 0.0 && doc.contains_phrase(&query.sequence);
-            let normalised = if max > 0.0 { bm25 / max } else { 0.0 };
-            let relevance =
-                (normalised + if phrase_match { PHRASE_BOOST } else { 0.0 }) / (1.0 + PHRASE_BOOST);
-            let total =
-                weights.retention * retention / MAX_RETENTION + weights.relevance * relevance;
-            ScoreParts {
-                importance: importance.weight(),
-                decay,
-                access,
-                retention,
-                bm25,
-                phrase_match,
-                relevance,
-                total,
-            }
-        })
+        .map(
+            |((i, &(doc, importance, created_at, access_count)), bm25_score)| {
+                let (decay, access, retention) =
+                    retention(importance, created_at, access_count, now);
+                let phrase_match = query.sequence.len() >= 2
+                    && bm25.row(i).iter().all(|&f| f > 0)
+                    && doc.contains_phrase(&query.sequence);
+                let normalised = if max > 0.0 { bm25_score / max } else { 0.0 };
+                let relevance = (normalised + if phrase_match { PHRASE_BOOST } else { 0.0 })
+                    / (1.0 + PHRASE_BOOST);
+                let total =
+                    weights.retention * retention / MAX_RETENTION + weights.relevance * relevance;
+                ScoreParts {
+                    importance: importance.weight(),
+                    decay,
+                    access,
+                    retention,
+                    bm25: bm25_score,
+                    phrase_match,
+                    relevance,
+                    total,
+                }
+            },
+        )
         .collect()
 }
 

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::compress::{compress, Compressed};
+use super::compress::{compress_with, Compressed};
 use super::entry::{Entry, Importance, Tier};
 use super::error::ContextError;
 use super::knapsack::{self, Choice, Item};
@@ -211,14 +211,16 @@ pub(crate) fn build(
     let candidates: Vec<Candidate<'_>> = entries
         .iter()
         .zip(scores)
-        .map(|(entry, score)| Candidate {
+        .enumerate()
+        .map(|(i, (entry, score))| Candidate {
             entry,
             score,
-            compressed: compress(
+            compressed: compress_with(
                 entry.analysis(),
                 &query,
                 bm25.idf(),
                 options.compression_ratio,
+                bm25.matches_any(i),
             ),
         })
         .collect();
