@@ -15,8 +15,8 @@ pub(crate) struct Sentence {
     pub start: usize,
     pub end: usize,
     pub tokens: usize,
-    /// Distinct term hashes, sorted.
-    pub terms: Vec<u64>,
+    /// Where the sentence's distinct term hashes (sorted) sit in `Analysis::sentence_terms`.
+    pub terms: (u32, u32),
 }
 
 /// What packing needs to know about an entry's text, computed once.
@@ -32,6 +32,8 @@ pub(crate) struct Analysis {
     pub tf: Vec<(u64, u32)>,
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// Every sentence's distinct terms, one after the other (one allocation per entry).
+    pub sentence_terms: Vec<u64>,
     /// A 1,024-bit Bloom filter of the distinct terms (two bits each): most lookups of a term the
     /// entry lacks end here, without touching `tf` (packing 10,000 entries is memory-bound).
     pub bloom: [u64; 16],
@@ -56,6 +58,7 @@ impl Analysis {
             }
         }
         let spans = sentence_spans(content);
+        let mut sentence_terms = Vec::new();
         let sentences = if spans.len() > 1 {
             spans
                 .into_iter()
@@ -64,11 +67,14 @@ impl Analysis {
                     let mut terms = self::terms(text);
                     terms.sort_unstable();
                     terms.dedup();
+                    let from = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
+                    sentence_terms.extend(terms);
+                    let to = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
                     Sentence {
                         start,
                         end,
                         tokens: tokenizer.count(text),
-                        terms,
+                        terms: (from, to),
                     }
                 })
                 .collect()
@@ -82,6 +88,7 @@ impl Analysis {
             }
         }
         Analysis {
+            sentence_terms,
             bloom,
             tokens: tokenizer.count(content),
             summary_tokens: summary.map(|s| tokenizer.count(s)),
@@ -102,6 +109,14 @@ impl Analysis {
         self.tf
             .binary_search_by_key(&term, |&(t, _)| t)
             .map_or(0, |i| self.tf[i].1)
+    }
+
+    /// Return the distinct terms (sorted) of sentence `i`.
+    pub fn terms_of_sentence(&self, i: usize) -> &[u64] {
+        let (from, to) = self.sentences[i].terms;
+        self.sentence_terms
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
     }
 
     /// Return `true` if the term sequence `phrase` occurs contiguously.

@@ -82,15 +82,14 @@ pub(crate) fn compress_with(
     }
     let target = ((analysis.tokens as f64) * ratio.clamp(0.0, 1.0)).ceil() as usize;
     let (keep, tokens) = if matches_query {
-        let mut ranked: Vec<(f64, usize)> = sentences
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
+        let mut ranked: Vec<(f64, usize)> = (0..sentences.len())
+            .map(|i| {
+                let terms = analysis.terms_of_sentence(i);
                 let weight: f64 = query
                     .distinct
                     .iter()
                     .zip(idf)
-                    .filter(|(t, _)| s.terms.binary_search(t).is_ok())
+                    .filter(|(t, _)| terms.binary_search(t).is_ok())
                     .map(|(_, w)| w.max(1e-9))
                     .sum();
                 (weight, i)

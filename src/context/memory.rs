@@ -423,7 +423,7 @@ impl ContextMemory {
             .into_iter()
             .filter(|e| e.tenant() == tenant)
             .collect();
-        long.sort_by(|a, b| a.id().cmp(b.id()));
+        long.sort_unstable_by(|a, b| a.id().cmp(b.id()));
         all.extend(long);
         Ok(all)
     }
