@@ -45,7 +45,8 @@
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
- signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
+ context memory and packing. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -152,6 +153,50 @@ enum cog_status
    The store's backend failed (I/O, locks, a user callback's failure).
    */
   COG_STATUS_STORE_BACKEND = 207,
+  /*
+   The CRITICAL entries do not fit the token budget, even compressed.
+   */
+  COG_STATUS_CONTEXT_BUDGET_TOO_SMALL = 400,
+  /*
+   An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+   */
+  COG_STATUS_CONTEXT_UNKNOWN_ENCODING = 401,
+  /*
+   Content held secrets or personal data and the masking mode is `reject`.
+   */
+  COG_STATUS_CONTEXT_SENSITIVE_CONTENT = 402,
+  /*
+   No entry of the tenant has the id.
+   */
+  COG_STATUS_CONTEXT_ENTRY_NOT_FOUND = 403,
+  /*
+   A tenant was empty, too long or contained control characters.
+   */
+  COG_STATUS_CONTEXT_INVALID_TENANT = 404,
+  /*
+   An entry's content or summary was over the size limit.
+   */
+  COG_STATUS_CONTEXT_ENTRY_TOO_LARGE = 405,
+  /*
+   An entry's content was empty.
+   */
+  COG_STATUS_CONTEXT_EMPTY_CONTENT = 406,
+  /*
+   The tenant already has an entry with the id.
+   */
+  COG_STATUS_CONTEXT_DUPLICATE_ID = 407,
+  /*
+   An importance name was not critical, high, medium, low or trivial.
+   */
+  COG_STATUS_CONTEXT_INVALID_IMPORTANCE = 408,
+  /*
+   The long-term context store failed.
+   */
+  COG_STATUS_CONTEXT_STORE_BACKEND = 409,
+  /*
+   A context argument was over a documented limit (query, id, entry count).
+   */
+  COG_STATUS_CONTEXT_LIMIT_EXCEEDED = 410,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -240,6 +285,15 @@ typedef uint32_t cog_event_kind;
 #endif // __cplusplus
 
 /*
+ Per-tenant tiered memory of facts, messages and documents for LLM prompts, with secrets
+ masked on insert; packs the best entries into an exact token budget. Create with
+ `cog_context_memory_new`, release with `cog_context_memory_free`.
+
+ Thread-safe: one handle may be used from many threads at once.
+ */
+typedef struct cog_context_memory cog_context_memory;
+
+/*
  A verified, parsed event envelope. Create with `cog_webhook_construct_event` or
  `cog_event_parse`, release with `cog_event_free`. Immutable: safe to read from several threads.
  */
@@ -282,21 +336,6 @@ typedef struct cog_query_tracker cog_query_tracker;
 typedef struct cog_store cog_store;
 
 /*
- A borrowed byte string passed into the library: `len` bytes at `ptr`, not NUL-terminated.
- `ptr` may be NULL only when `len` is 0. The library never keeps it past the call.
- */
-typedef struct cog_str {
-  /*
-   First byte, or NULL for an empty string.
-   */
-  const uint8_t *ptr;
-  /*
-   Length in bytes.
-   */
-  size_t len;
-} cog_str;
-
-/*
  A string returned by the library: `len` bytes of UTF-8 at `ptr`, followed by a NUL so it can
  also be used as a C string. Owned by the caller until passed to `cog_string_free`.
  */
@@ -310,6 +349,21 @@ typedef struct cog_string {
    */
   size_t len;
 } cog_string;
+
+/*
+ A borrowed byte string passed into the library: `len` bytes at `ptr`, not NUL-terminated.
+ `ptr` may be NULL only when `len` is 0. The library never keeps it past the call.
+ */
+typedef struct cog_str {
+  /*
+   First byte, or NULL for an empty string.
+   */
+  const uint8_t *ptr;
+  /*
+   Length in bytes.
+   */
+  size_t len;
+} cog_str;
 
 /*
  A handler for one event type. Called with the `user_data` given to `cog_processor_on`, the
@@ -382,6 +436,108 @@ extern "C" {
  `COGNITION_VERSION` from the header to detect a header/library mismatch.
  */
 const char *cog_version(void);
+
+/*
+ Create a context memory counting tokens with `encoding` (`"o200k_base"`, `"cl100k_base"`; empty
+ = `"o200k_base"`), with `working_size` and `short_term_size` entries per tenant (0 = the
+ defaults 10 and 100) and masking mode `mask_mode` (`"mask"`, `"reject"`, `"keep"`; empty =
+ `"mask"`). Write the handle to `*out_memory`; release it with `cog_context_memory_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`, `COG_STATUS_CONTEXT_LIMIT_EXCEEDED` (a size out of
+ range or an unknown masking mode).
+
+ # Safety
+ `(encoding, encoding_len)` and `(mask_mode, mask_mode_len)` readable; `out_memory` writable.
+ */
+cog_status cog_context_memory_new(const uint8_t *encoding,
+                                  size_t encoding_len,
+                                  size_t working_size,
+                                  size_t short_term_size,
+                                  const uint8_t *mask_mode,
+                                  size_t mask_mode_len,
+                                  struct cog_context_memory **out_memory);
+
+/*
+ Release a context memory and every entry in it. NULL does nothing.
+
+ # Safety
+ `memory` is NULL or a handle from `cog_context_memory_new` not yet freed, and no other thread
+ is using it.
+ */
+void cog_context_memory_free(struct cog_context_memory *memory);
+
+/*
+ Add an entry for `tenant` at `now_millis` (Unix ms): `content`, importance `importance`
+ (`"critical"`, `"high"`, `"medium"`, `"low"`, `"trivial"`, any case; empty = `"medium"`) and an
+ optional pre-written `summary` (length 0 = none). The content is masked per the memory's mode
+ and its tokens counted once. Write the new entry's id to `*out_id` (free with
+ `cog_string_free`).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_INVALID_TENANT`, `COG_STATUS_CONTEXT_EMPTY_CONTENT`,
+ `COG_STATUS_CONTEXT_ENTRY_TOO_LARGE` (over 1 MiB), `COG_STATUS_CONTEXT_INVALID_IMPORTANCE`,
+ `COG_STATUS_CONTEXT_SENSITIVE_CONTENT` (mode `reject`).
+
+ # Safety
+ Every `(ptr, len)` pair readable; `memory` a live handle; `out_id` writable.
+ */
+cog_status cog_context_memory_add(const struct cog_context_memory *memory,
+                                  const uint8_t *tenant,
+                                  size_t tenant_len,
+                                  const uint8_t *content,
+                                  size_t content_len,
+                                  const uint8_t *importance,
+                                  size_t importance_len,
+                                  const uint8_t *summary,
+                                  size_t summary_len,
+                                  int64_t now_millis,
+                                  struct cog_string *out_id);
+
+/*
+ Pack the tenant's best entries for `query` into at most `max_tokens - reserve_output_tokens`
+ tokens (counted exactly, separators included) at `now_millis`, CRITICAL entries always in.
+ Write the window as JSON to `*out_json` (free with `cog_string_free`):
+ `{"text", "tokens", "max_tokens", "reserve_output_tokens", "available_tokens", "tokenizer",
+ "exact", "total_value", "entries": [{"id", "importance", "tier", "form" ("full", "summary",
+ "extract"), "tokens", "full_tokens", "value", "text", "score": {"importance", "decay",
+ "access", "retention", "bm25", "phrase_match", "relevance", "total"}}], "omitted": [{"id",
+ "importance", "full_tokens", "score"}]}`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_INVALID_TENANT`, `COG_STATUS_CONTEXT_BUDGET_TOO_SMALL` (the CRITICAL
+ entries do not fit; the message says by how many tokens), `COG_STATUS_CONTEXT_LIMIT_EXCEEDED`
+ (reserve over the maximum, query over 64 KiB).
+
+ # Safety
+ Every `(ptr, len)` pair readable; `memory` a live handle; `out_json` writable.
+ */
+cog_status cog_context_memory_build_window(const struct cog_context_memory *memory,
+                                           const uint8_t *tenant,
+                                           size_t tenant_len,
+                                           const uint8_t *query,
+                                           size_t query_len,
+                                           size_t max_tokens,
+                                           size_t reserve_output_tokens,
+                                           int64_t now_millis,
+                                           struct cog_string *out_json);
+
+/*
+ Count the tokens of `text` exactly as OpenAI's tiktoken does with `encoding` (`"o200k_base"`,
+ `"cl100k_base"`; empty = `"o200k_base"`); special-token text such as `<|endoftext|>` counts as
+ ordinary text. Write the count to `*out_count`. Thread-safe.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`.
+
+ # Safety
+ `(text, text_len)` and `(encoding, encoding_len)` readable; `out_count` writable.
+ */
+cog_status cog_count_tokens(const uint8_t *text,
+                            size_t text_len,
+                            const uint8_t *encoding,
+                            size_t encoding_len,
+                            size_t *out_count);
 
 /*
  The message of the calling thread's most recent failed call, NUL-terminated UTF-8; `""` if no

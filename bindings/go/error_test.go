@@ -75,6 +75,17 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 		cognition.CodeFingerprintConflict:       "FINGERPRINT_CONFLICT",
 		cognition.CodeStoreCorrupt:              "STORE_CORRUPT",
 		cognition.CodeStoreBackend:              "STORE_BACKEND",
+		cognition.CodeContextBudgetTooSmall:     "CONTEXT_BUDGET_TOO_SMALL",
+		cognition.CodeContextUnknownEncoding:    "CONTEXT_UNKNOWN_ENCODING",
+		cognition.CodeContextSensitiveContent:   "CONTEXT_SENSITIVE_CONTENT",
+		cognition.CodeContextEntryNotFound:      "CONTEXT_ENTRY_NOT_FOUND",
+		cognition.CodeContextInvalidTenant:      "CONTEXT_INVALID_TENANT",
+		cognition.CodeContextEntryTooLarge:      "CONTEXT_ENTRY_TOO_LARGE",
+		cognition.CodeContextEmptyContent:       "CONTEXT_EMPTY_CONTENT",
+		cognition.CodeContextDuplicateId:        "CONTEXT_DUPLICATE_ID",
+		cognition.CodeContextInvalidImportance:  "CONTEXT_INVALID_IMPORTANCE",
+		cognition.CodeContextStoreBackend:       "CONTEXT_STORE_BACKEND",
+		cognition.CodeContextLimitExceeded:      "CONTEXT_LIMIT_EXCEEDED",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {

@@ -44,6 +44,7 @@ from __future__ import annotations
 from ._backend import RecordBackend, RecordDict
 from ._errors import (
     CognitionError,
+    ContextError,
     ErrorCode,
     EventParseError,
     InvalidArgumentError,
@@ -101,6 +102,7 @@ __all__ = [
     "BackendStore",
     "Claim",
     "CognitionError",
+    "ContextError",
     "ErrorCode",
     "Event",
     "EventParseError",

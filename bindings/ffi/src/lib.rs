@@ -6,6 +6,7 @@
 //! every body runs inside one panic boundary and checks its pointers, so no input can crash the
 //! caller.
 
+mod context;
 mod error;
 mod event;
 mod panic;
@@ -19,6 +20,7 @@ mod webhook;
 
 use std::ffi::c_char;
 
+pub use context::*;
 pub use error::cog_last_error_message;
 pub use event::*;
 pub use processor::*;
