@@ -45,7 +45,7 @@
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
- signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores, 300–399 revenue analytics. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -152,6 +152,42 @@ enum cog_status
    The store's backend failed (I/O, locks, a user callback's failure).
    */
   COG_STATUS_STORE_BACKEND = 207,
+  /*
+   A subscription's fields contradict each other or are out of range.
+   */
+  COG_STATUS_REVENUE_INVALID_SUBSCRIPTION = 300,
+  /*
+   A currency code is not a supported ISO 4217 code.
+   */
+  COG_STATUS_REVENUE_UNKNOWN_CURRENCY = 301,
+  /*
+   A reporting-currency figure needs an FX rate the table does not have.
+   */
+  COG_STATUS_REVENUE_MISSING_FX_RATE = 302,
+  /*
+   An FX rate is not a positive decimal with at most 12 decimal places.
+   */
+  COG_STATUS_REVENUE_INVALID_FX_RATE = 303,
+  /*
+   Rows of a subscriptions CSV could not be read; nothing was loaded.
+   */
+  COG_STATUS_REVENUE_MALFORMED_CSV = 304,
+  /*
+   A Stripe subscription object or event payload is not in the expected shape.
+   */
+  COG_STATUS_REVENUE_MALFORMED_STRIPE_OBJECT = 305,
+  /*
+   A subscription event is older than one already applied to the same subscription.
+   */
+  COG_STATUS_REVENUE_EVENT_OUT_OF_ORDER = 306,
+  /*
+   A subscription id is already in the ledger.
+   */
+  COG_STATUS_REVENUE_DUPLICATE_ID = 307,
+  /*
+   An amount or a sum is beyond what the ledger computes exactly.
+   */
+  COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE = 308,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

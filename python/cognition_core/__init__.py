@@ -38,6 +38,7 @@ from ._errors import (
     EventParseError,
     InvalidArgumentError,
     PermanentFailure,
+    RevenueError,
     SignatureVerificationError,
     StoreError,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "RecordDict",
     "RetryDecision",
     "RetryPolicy",
+    "RevenueError",
     "SignatureVerificationError",
     "SqliteStore",
     "Stats",

@@ -15,6 +15,7 @@ __all__ = [
     "EventParseError",
     "InvalidArgumentError",
     "PermanentFailure",
+    "RevenueError",
     "SignatureVerificationError",
     "StoreError",
 ]
@@ -51,6 +52,16 @@ class ErrorCode(enum.IntEnum):
     FINGERPRINT_CONFLICT = 205
     STORE_CORRUPT = 206
     STORE_BACKEND = 207
+    # Revenue analytics (300-399).
+    REVENUE_INVALID_SUBSCRIPTION = 300
+    REVENUE_UNKNOWN_CURRENCY = 301
+    REVENUE_MISSING_FX_RATE = 302
+    REVENUE_INVALID_FX_RATE = 303
+    REVENUE_MALFORMED_CSV = 304
+    REVENUE_MALFORMED_STRIPE_OBJECT = 305
+    REVENUE_EVENT_OUT_OF_ORDER = 306
+    REVENUE_DUPLICATE_ID = 307
+    REVENUE_AMOUNT_OUT_OF_RANGE = 308
 
 
 class CognitionError(Exception):
@@ -96,6 +107,13 @@ class StoreError(CognitionError):
     corrupt or failing storage. Nothing was changed by the failed call."""
 
 
+class RevenueError(CognitionError, ValueError):
+    """Revenue data was rejected or a metric could not be computed (codes 300-399): an invalid
+    subscription, an unknown currency, a missing FX rate, a malformed CSV or Stripe object, an
+    event out of order, a duplicate id. The message says where and why; it is also a
+    ``ValueError`` because the input was bad."""
+
+
 class PermanentFailure(Exception):  # noqa: N818 - named for what the handler reports, like Celery's Reject
     """Raise it from a :class:`WebhookProcessor` handler when retrying cannot help (bad data).
 
@@ -117,6 +135,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return SignatureVerificationError
     if 200 <= code <= 299:
         return StoreError
+    if 300 <= code <= 399:
+        return RevenueError
     if code == ErrorCode.PANIC:
         return CognitionError
     return InvalidArgumentError
