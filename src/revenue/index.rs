@@ -1,7 +1,7 @@
 //! The ledger's index: pieces of constant MRR sorted by customer, and step functions of MRR and
 //! customer counts, so "as of a date" is a binary search and a range of months is one pass.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use chrono::NaiveDate;
 

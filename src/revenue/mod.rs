@@ -81,6 +81,7 @@ mod error;
 mod fixed;
 mod fx;
 mod index;
+mod json;
 mod ledger;
 mod metrics;
 mod segments;

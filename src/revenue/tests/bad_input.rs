@@ -288,3 +288,57 @@ fn an_empty_ledger_gives_zeros_not_errors() {
     );
     assert!(l.report(d(2024, 1, 1)).is_ok());
 }
+
+#[test]
+fn ledger_config_json_is_checked_key_by_key() {
+    use serde_json::json;
+    let config = LedgerConfig::from_json(&json!({"count_past_due": false, "fx": {"reporting": "usd",
+        "rates": [{"currency": "EUR", "rate": "1.1"}, {"currency": "EUR", "rate": 1.2, "from": "2024-03-01"}]}}))
+    .unwrap();
+    assert!(!config.count_past_due);
+    assert_eq!(
+        config.fx.unwrap().rate_on(Currency::EUR, d(2024, 3, 1)),
+        Ok(dec("1.2"))
+    );
+    assert_eq!(
+        LedgerConfig::from_json(&serde_json::Value::Null),
+        Ok(LedgerConfig::default())
+    );
+    for bad in [
+        json!([]),
+        json!({"count_past_due": 1}),
+        json!({"fx": {}}),
+        json!({"fx": {"reporting": "USD", "rates": [{"currency": "EUR"}]}}),
+    ] {
+        assert_eq!(
+            LedgerConfig::from_json(&bad).unwrap_err().code(),
+            ErrorCode::InvalidArgument,
+            "{bad}"
+        );
+    }
+    let unknown = json!({"fx": {"reporting": "USD", "rates": [{"currency": "ABC", "rate": "1"}]}});
+    assert_eq!(
+        LedgerConfig::from_json(&unknown).unwrap_err().code(),
+        ErrorCode::RevenueUnknownCurrency
+    );
+}
+
+#[test]
+fn subscription_json_reports_unknown_currency_and_bad_fields_by_code() {
+    use serde_json::json;
+    let base = json!({"id": "s", "customer_id": "c", "plan_id": "p", "status": "active", "unit_amount": "1",
+        "currency": "USD", "interval": "month", "start": "2024-01-01"});
+    assert!(Subscription::from_json(&base).is_ok());
+    let mut unknown = base.clone();
+    unknown["currency"] = json!("XYZ");
+    assert_eq!(
+        Subscription::from_json(&unknown).unwrap_err().code(),
+        ErrorCode::RevenueUnknownCurrency
+    );
+    let mut bad_date = base.clone();
+    bad_date["start"] = json!("yesterday");
+    let e = Subscription::from_json(&bad_date).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::RevenueInvalidSubscription);
+    assert!(e.to_string().contains("`s`"), "{e}");
+    assert!(Subscription::from_json(&json!("s")).is_err());
+}
