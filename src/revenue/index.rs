@@ -296,18 +296,37 @@ impl Index {
         days: &[Day],
         mut f: impl FnMut(usize, &[i128]),
     ) -> Result<(), RevenueError> {
-        let mut buf = vec![0i128; days.len()];
+        self.for_each_customer_in(std::slice::from_ref(view), days, |c, values| f(c, values))
+    }
+
+    /// For each customer, their MRR in each of `views` at each of `days` (sorted), in one pass:
+    /// `values[v * days.len() + k]` is view `v` on day `k`.
+    pub(crate) fn for_each_customer_in(
+        &self,
+        views: &[View],
+        days: &[Day],
+        mut f: impl FnMut(usize, &[i128]),
+    ) -> Result<(), RevenueError> {
+        let n = days.len();
+        let mut buf = vec![0i128; n * views.len()];
         for c in 0..self.customers() {
             buf.fill(0);
             for seg in &self.segments[self.offsets[c]..self.offsets[c + 1]] {
                 if seg.value == 0 {
                     continue;
                 }
-                let Some(v) = view.value(seg)? else { continue };
                 let lo = days.partition_point(|&d| d < seg.from);
                 let hi = lo + days[lo..].partition_point(|&d| d < seg.to);
-                for x in &mut buf[lo..hi] {
-                    *x += v;
+                if lo == hi {
+                    continue;
+                }
+                for (v, view) in views.iter().enumerate() {
+                    let Some(value) = view.value(seg)? else {
+                        continue;
+                    };
+                    for x in &mut buf[v * n + lo..v * n + hi] {
+                        *x += value;
+                    }
                 }
             }
             f(c, &buf);

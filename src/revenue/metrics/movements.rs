@@ -129,41 +129,62 @@ pub(crate) fn movement_totals(
     view: &View,
     days: &[NaiveDate],
 ) -> Result<Vec<MonthFixed>, RevenueError> {
+    Ok(movement_totals_in(index, std::slice::from_ref(view), days)?.remove(0))
+}
+
+/// [`movement_totals`] for several views in one pass over the customers.
+pub(crate) fn movement_totals_in(
+    index: &Index,
+    views: &[View],
+    days: &[NaiveDate],
+) -> Result<Vec<Vec<MonthFixed>>, RevenueError> {
     let day_numbers: Vec<Day> = days.iter().map(|d| segments::day(*d)).collect();
-    let mut totals = vec![MonthFixed::default(); days.len().saturating_sub(1)];
-    index.for_each_customer(view, &day_numbers, |customer, values| {
+    let n = day_numbers.len();
+    let mut totals = vec![vec![MonthFixed::default(); n.saturating_sub(1)]; views.len()];
+    index.for_each_customer_in(views, &day_numbers, |customer, all_values| {
         let first_paid = index.first_paid[customer];
-        for (k, t) in totals.iter_mut().enumerate() {
-            let (a, b) = (values[k], values[k + 1]);
-            t.start += a;
-            t.end += b;
-            if a > 0 {
-                t.customers_start += 1;
+        for (v, totals) in totals.iter_mut().enumerate() {
+            let values = &all_values[v * n..(v + 1) * n];
+            if values.iter().all(|x| *x == 0) {
+                continue;
             }
-            if b > 0 {
-                t.customers_end += 1;
-            }
-            if a == 0 && b > 0 {
-                if first_paid <= day_numbers[k] {
-                    t.reactivation += b;
-                    t.reactivated_customers += 1;
-                } else {
-                    t.new += b;
-                    t.new_customers += 1;
-                }
-            } else if a > 0 && b == 0 {
-                t.churn += a;
-                t.churned_customers += 1;
-            } else if b > a {
-                t.expansion += b - a;
-                t.expansion_customers += 1;
-            } else if b < a {
-                t.contraction += a - b;
-                t.contraction_customers += 1;
-            }
+            classify(values, first_paid, &day_numbers, totals);
         }
     })?;
     Ok(totals)
+}
+
+/// Add one customer's changes (`values[k]` → `values[k + 1]`) to each month's totals.
+fn classify(values: &[i128], first_paid: Day, day_numbers: &[Day], totals: &mut [MonthFixed]) {
+    for (k, t) in totals.iter_mut().enumerate() {
+        let (a, b) = (values[k], values[k + 1]);
+        t.start += a;
+        t.end += b;
+        if a > 0 {
+            t.customers_start += 1;
+        }
+        if b > 0 {
+            t.customers_end += 1;
+        }
+        if a == 0 && b > 0 {
+            if first_paid <= day_numbers[k] {
+                t.reactivation += b;
+                t.reactivated_customers += 1;
+            } else {
+                t.new += b;
+                t.new_customers += 1;
+            }
+        } else if a > 0 && b == 0 {
+            t.churn += a;
+            t.churned_customers += 1;
+        } else if b > a {
+            t.expansion += b - a;
+            t.expansion_customers += 1;
+        } else if b < a {
+            t.contraction += a - b;
+            t.contraction_customers += 1;
+        }
+    }
 }
 
 pub(crate) fn table(
@@ -172,8 +193,21 @@ pub(crate) fn table(
     months: &[NaiveDate],
     days: &[NaiveDate],
 ) -> Result<MovementTable, RevenueError> {
-    let totals = movement_totals(index, view, days)?;
-    Ok(MovementTable {
+    Ok(to_table(
+        view,
+        &movement_totals(index, view, days)?,
+        months,
+        days,
+    ))
+}
+
+fn to_table(
+    view: &View,
+    totals: &[MonthFixed],
+    months: &[NaiveDate],
+    days: &[NaiveDate],
+) -> MovementTable {
+    MovementTable {
         currency: view.currency,
         months: totals
             .iter()
@@ -202,7 +236,7 @@ pub(crate) fn table(
                 customers_end: t.customers_end,
             })
             .collect(),
-    })
+    }
 }
 
 pub(crate) fn movements(
@@ -211,26 +245,31 @@ pub(crate) fn movements(
     end: NaiveDate,
 ) -> Result<Movements, RevenueError> {
     let (months, days) = month_grid(start, end)?;
-    let view = index.reporting_view(end)?;
-    let reporting = table(index, &view, &months, &days)?;
+    let reporting = index.reporting_view(end)?;
     let mut currencies = index.currencies.clone();
     currencies.sort_unstable();
-    let mut by_currency = Vec::with_capacity(currencies.len());
-    for currency in currencies {
-        if currency == view.currency && index.currencies.len() == 1 {
-            by_currency.push(reporting.clone());
-        } else {
-            by_currency.push(table(
-                index,
-                &index.currency_view(currency),
-                &months,
-                &days,
-            )?);
-        }
+    // One pass over the customers: the reporting view, then one view per currency (none when the
+    // only currency is the reporting one).
+    let single = currencies.len() == 1 && currencies[0] == reporting.currency;
+    let mut views = vec![reporting.clone()];
+    if !single {
+        views.extend(currencies.iter().map(|c| index.currency_view(*c)));
     }
+    let totals = movement_totals_in(index, &views, &days)?;
+    let mut tables: Vec<MovementTable> = views
+        .iter()
+        .zip(&totals)
+        .map(|(view, t)| to_table(view, t, &months, &days))
+        .collect();
+    let reporting_table = tables.remove(0);
+    let by_currency = if single {
+        vec![reporting_table.clone()]
+    } else {
+        tables
+    };
     Ok(Movements {
-        reporting,
-        fx_rates: rates_used(&view),
+        reporting: reporting_table,
+        fx_rates: rates_used(&reporting),
         by_currency,
     })
 }
