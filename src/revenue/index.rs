@@ -296,21 +296,36 @@ impl Index {
         days: &[Day],
         mut f: impl FnMut(usize, &[i128]),
     ) -> Result<(), RevenueError> {
-        self.for_each_customer_in(std::slice::from_ref(view), days, |c, values| f(c, values))
+        let n = days.len();
+        let zeros = vec![0i128; n];
+        self.for_each_customer_in(std::slice::from_ref(view), days, |c, values, touched| {
+            f(
+                c,
+                if touched.is_empty() {
+                    &zeros
+                } else {
+                    &values[..n]
+                },
+            )
+        })
     }
 
     /// For each customer, their MRR in each of `views` at each of `days` (sorted), in one pass:
-    /// `values[v * days.len() + k]` is view `v` on day `k`.
+    /// `values[v * days.len() + k]` is view `v` on day `k`, and `touched` lists the views with a
+    /// non-zero value (the others' rows are all zero). Only touched rows are reset, so many views
+    /// cost little more than one.
     pub(crate) fn for_each_customer_in(
         &self,
         views: &[View],
         days: &[Day],
-        mut f: impl FnMut(usize, &[i128]),
+        mut f: impl FnMut(usize, &[i128], &[usize]),
     ) -> Result<(), RevenueError> {
         let n = days.len();
+        let overflow = || RevenueError::overflow("a customer's MRR exceeds 128-bit fixed point");
         let mut buf = vec![0i128; n * views.len()];
+        let mut is_touched = vec![false; views.len()];
+        let mut touched: Vec<usize> = Vec::with_capacity(views.len());
         for c in 0..self.customers() {
-            buf.fill(0);
             for seg in &self.segments[self.offsets[c]..self.offsets[c + 1]] {
                 if seg.value == 0 {
                     continue;
@@ -324,12 +339,21 @@ impl Index {
                     let Some(value) = view.value(seg)? else {
                         continue;
                     };
+                    if !is_touched[v] {
+                        is_touched[v] = true;
+                        touched.push(v);
+                    }
                     for x in &mut buf[v * n + lo..v * n + hi] {
-                        *x += value;
+                        *x = x.checked_add(value).ok_or_else(overflow)?;
                     }
                 }
             }
-            f(c, &buf);
+            f(c, &buf, &touched);
+            for &v in &touched {
+                buf[v * n..(v + 1) * n].fill(0);
+                is_touched[v] = false;
+            }
+            touched.clear();
         }
         Ok(())
     }

@@ -141,14 +141,15 @@ pub(crate) fn movement_totals_in(
     let day_numbers: Vec<Day> = days.iter().map(|d| segments::day(*d)).collect();
     let n = day_numbers.len();
     let mut totals = vec![vec![MonthFixed::default(); n.saturating_sub(1)]; views.len()];
-    index.for_each_customer_in(views, &day_numbers, |customer, all_values| {
+    index.for_each_customer_in(views, &day_numbers, |customer, all_values, touched| {
         let first_paid = index.first_paid[customer];
-        for (v, totals) in totals.iter_mut().enumerate() {
-            let values = &all_values[v * n..(v + 1) * n];
-            if values.iter().all(|x| *x == 0) {
-                continue;
-            }
-            classify(values, first_paid, &day_numbers, totals);
+        for &v in touched {
+            classify(
+                &all_values[v * n..(v + 1) * n],
+                first_paid,
+                &day_numbers,
+                &mut totals[v],
+            );
         }
     })?;
     Ok(totals)

@@ -54,7 +54,12 @@ pub(crate) fn snapshot(index: &Index, as_of: NaiveDate) -> Result<MrrSnapshot, R
     Ok(MrrSnapshot {
         as_of,
         mrr: money(&view, total),
-        arr: money(&view, total * 12),
+        arr: money(
+            &view,
+            total
+                .checked_mul(12)
+                .ok_or_else(|| RevenueError::overflow("ARR"))?,
+        ),
         active_customers: index.active.at(d).max(0) as u64,
         paying_customers: paying,
         arpu,
