@@ -75,7 +75,7 @@
 //! parameter), handle metered or tiered prices, or deduplicate event deliveries (use
 //! [`crate::idempotency`]).
 
-mod csv;
+pub mod csv;
 mod currency;
 mod error;
 mod fixed;
@@ -85,7 +85,7 @@ mod json;
 mod ledger;
 mod metrics;
 mod segments;
-mod stripe;
+pub mod stripe;
 mod subscription;
 
 pub use self::csv::MAX_CSV_ERRORS;
