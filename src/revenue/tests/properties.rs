@@ -126,6 +126,10 @@ proptest! {
                 prop_assert_eq!(m.mrr_end, snapshot.amount);
             }
         }
+        // Undated rates: the constant-currency table agrees exactly with point-in-time snapshots.
+        for m in &movements.reporting.months {
+            prop_assert_eq!(m.mrr_end, ledger.mrr(m.end_day).unwrap().mrr.amount);
+        }
     }
 
     #[test]
