@@ -311,20 +311,21 @@ impl Index {
     }
 
     /// For each customer, their MRR in each of `views` at each of `days` (sorted), in one pass:
-    /// `values[v * days.len() + k]` is view `v` on day `k`, and `touched` lists the views with a
-    /// non-zero value (the others' rows are all zero). Only touched rows are reset, so many views
-    /// cost little more than one.
+    /// `values[v * days.len() + k]` is view `v` on day `k`, and `touched` lists `(v, lo, hi)` for
+    /// the views with a non-zero value, which lie in `lo..hi` (every other value is zero). Only
+    /// touched rows are reset, so many views cost little more than one.
     pub(crate) fn for_each_customer_in(
         &self,
         views: &[View],
         days: &[Day],
-        mut f: impl FnMut(usize, &[i128], &[usize]),
+        mut f: impl FnMut(usize, &[i128], &[(usize, usize, usize)]),
     ) -> Result<(), RevenueError> {
         let n = days.len();
         let overflow = || RevenueError::overflow("a customer's MRR exceeds 128-bit fixed point");
         let mut buf = vec![0i128; n * views.len()];
-        let mut is_touched = vec![false; views.len()];
-        let mut touched: Vec<usize> = Vec::with_capacity(views.len());
+        // Per view: index in `touched`, if touched.
+        let mut slot: Vec<Option<usize>> = vec![None; views.len()];
+        let mut touched: Vec<(usize, usize, usize)> = Vec::with_capacity(views.len());
         for c in 0..self.customers() {
             for seg in &self.segments[self.offsets[c]..self.offsets[c + 1]] {
                 if seg.value == 0 {
@@ -339,9 +340,16 @@ impl Index {
                     let Some(value) = view.value(seg)? else {
                         continue;
                     };
-                    if !is_touched[v] {
-                        is_touched[v] = true;
-                        touched.push(v);
+                    match slot[v] {
+                        Some(i) => {
+                            let t = &mut touched[i];
+                            t.1 = t.1.min(lo);
+                            t.2 = t.2.max(hi);
+                        }
+                        None => {
+                            slot[v] = Some(touched.len());
+                            touched.push((v, lo, hi));
+                        }
                     }
                     for x in &mut buf[v * n + lo..v * n + hi] {
                         *x = x.checked_add(value).ok_or_else(overflow)?;
@@ -349,9 +357,9 @@ impl Index {
                 }
             }
             f(c, &buf, &touched);
-            for &v in &touched {
-                buf[v * n..(v + 1) * n].fill(0);
-                is_touched[v] = false;
+            for &(v, lo, hi) in &touched {
+                buf[v * n + lo..v * n + hi].fill(0);
+                slot[v] = None;
             }
             touched.clear();
         }

@@ -143,12 +143,15 @@ pub(crate) fn movement_totals_in(
     let mut totals = vec![vec![MonthFixed::default(); n.saturating_sub(1)]; views.len()];
     index.for_each_customer_in(views, &day_numbers, |customer, all_values, touched| {
         let first_paid = index.first_paid[customer];
-        for &v in touched {
+        for &(v, lo, hi) in touched {
+            // Values outside lo..hi are zero: only months k with k or k + 1 in lo..hi change.
+            let months = lo.saturating_sub(1)..hi.min(n - 1);
             classify(
                 &all_values[v * n..(v + 1) * n],
                 first_paid,
                 &day_numbers,
                 &mut totals[v],
+                months,
             );
         }
     })?;
@@ -156,8 +159,15 @@ pub(crate) fn movement_totals_in(
 }
 
 /// Add one customer's changes (`values[k]` → `values[k + 1]`) to each month's totals.
-fn classify(values: &[i128], first_paid: Day, day_numbers: &[Day], totals: &mut [MonthFixed]) {
-    for (k, t) in totals.iter_mut().enumerate() {
+fn classify(
+    values: &[i128],
+    first_paid: Day,
+    day_numbers: &[Day],
+    totals: &mut [MonthFixed],
+    months: std::ops::Range<usize>,
+) {
+    for k in months {
+        let t = &mut totals[k];
         let (a, b) = (values[k], values[k + 1]);
         t.start += a;
         t.end += b;
