@@ -64,6 +64,7 @@ wheel: venv
 # ---------------------------------------------------------------- demo
 demo:
 	cargo run --quiet --release --features sqlite --example demo
+	cargo run --quiet --release --example revenue
 
 # ---------------------------------------------------------------- tests
 test: lint check-header test-rust test-c test-python test-go

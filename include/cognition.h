@@ -47,6 +47,7 @@
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
  signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
  context memory and packing. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores, 300–399 revenue analytics. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -197,6 +198,42 @@ enum cog_status
    A context argument was over a documented limit (query, id, entry count).
    */
   COG_STATUS_CONTEXT_LIMIT_EXCEEDED = 410,
+  /*
+   A subscription's fields contradict each other or are out of range.
+   */
+  COG_STATUS_REVENUE_INVALID_SUBSCRIPTION = 300,
+  /*
+   A currency code is not a supported ISO 4217 code.
+   */
+  COG_STATUS_REVENUE_UNKNOWN_CURRENCY = 301,
+  /*
+   A reporting-currency figure needs an FX rate the table does not have.
+   */
+  COG_STATUS_REVENUE_MISSING_FX_RATE = 302,
+  /*
+   An FX rate is not a positive decimal with at most 12 decimal places.
+   */
+  COG_STATUS_REVENUE_INVALID_FX_RATE = 303,
+  /*
+   Rows of a subscriptions CSV could not be read; nothing was loaded.
+   */
+  COG_STATUS_REVENUE_MALFORMED_CSV = 304,
+  /*
+   A Stripe subscription object or event payload is not in the expected shape.
+   */
+  COG_STATUS_REVENUE_MALFORMED_STRIPE_OBJECT = 305,
+  /*
+   A subscription event is older than one already applied to the same subscription.
+   */
+  COG_STATUS_REVENUE_EVENT_OUT_OF_ORDER = 306,
+  /*
+   A subscription id is already in the ledger.
+   */
+  COG_STATUS_REVENUE_DUPLICATE_ID = 307,
+  /*
+   An amount or a sum is beyond what the ledger computes exactly.
+   */
+  COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE = 308,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -324,6 +361,15 @@ typedef struct cog_processor cog_processor;
  once; recording is sharded, so threads recording different statements rarely wait.
  */
 typedef struct cog_query_tracker cog_query_tracker;
+
+/*
+ A revenue ledger: subscriptions and their history, and every metric over them. Create with
+ `cog_revenue_ledger_new`, release with `cog_revenue_ledger_free`.
+
+ Thread-safe: loaders take an exclusive lock, reports a shared one, so many threads may report
+ at once while loads wait their turn.
+ */
+typedef struct cog_revenue_ledger cog_revenue_ledger;
 
 /*
  An idempotency store: records of which keys (event ids, `Idempotency-Key`s) were handled, with
@@ -1063,6 +1109,118 @@ cog_status cog_query_tracker_load_pg_stat_statements(const struct cog_query_trac
                                                      size_t path_len,
                                                      int64_t now_ms,
                                                      struct cog_string *out_report_json);
+
+/*
+ Create an empty ledger configured by the JSON `(config_json, config_len)` (empty = defaults):
+ `{"count_past_due": true, "fx": {"reporting": "USD", "rates": [{"currency": "EUR",
+ "rate": "1.08", "from": "2024-01-01" or null}]}}`, every key optional. Write the handle to
+ `*out_ledger`; release it with `cog_revenue_ledger_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (bad JSON or key),
+ `COG_STATUS_REVENUE_UNKNOWN_CURRENCY`, `COG_STATUS_REVENUE_INVALID_FX_RATE`.
+
+ # Safety
+ `(config_json, config_len)` readable (NULL with length 0 is fine); `out_ledger` writable.
+ */
+cog_status cog_revenue_ledger_new(const uint8_t *config_json,
+                                  size_t config_len,
+                                  struct cog_revenue_ledger **out_ledger);
+
+/*
+ Release a ledger. NULL is fine. Not to be called while another thread still uses the handle.
+
+ # Safety
+ `ledger` is NULL or a handle from `cog_revenue_ledger_new` that has not been freed.
+ */
+void cog_revenue_ledger_free(struct cog_revenue_ledger *ledger);
+
+/*
+ Add subscriptions given as JSON: one object or a list of them, in the core's JSON form
+ (`id`, `customer_id`, `plan_id`, `tier`, `status`, `unit_amount` as a decimal string in minor
+ units, `currency`, `interval`, `interval_count`, `quantity`, `discounts`, `created`, `start`,
+ `trial_end`, `canceled_at`, `ended_at` as `"YYYY-MM-DD"`, `cancel_at_period_end`). All or
+ nothing: on error nothing is added.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (not JSON),
+ `COG_STATUS_REVENUE_INVALID_SUBSCRIPTION`, `COG_STATUS_REVENUE_UNKNOWN_CURRENCY`,
+ `COG_STATUS_REVENUE_DUPLICATE_ID`.
+
+ # Safety
+ `ledger` is a live handle; `(json, json_len)` readable.
+ */
+cog_status cog_revenue_add_subscriptions_json(const struct cog_revenue_ledger *ledger,
+                                              const uint8_t *json,
+                                              size_t json_len);
+
+/*
+ Add one Stripe Subscription object as the API returns it (items with expanded prices;
+ discounts expanded). A subscription with several items is one entry keyed by its id.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (not JSON),
+ `COG_STATUS_REVENUE_MALFORMED_STRIPE_OBJECT` (the message names the JSON path),
+ `COG_STATUS_REVENUE_UNKNOWN_CURRENCY`, `COG_STATUS_REVENUE_INVALID_SUBSCRIPTION`,
+ `COG_STATUS_REVENUE_DUPLICATE_ID`.
+
+ # Safety
+ `ledger` is a live handle; `(json, json_len)` readable.
+ */
+cog_status cog_revenue_add_stripe_json(const struct cog_revenue_ledger *ledger,
+                                       const uint8_t *json,
+                                       size_t json_len);
+
+/*
+ Load subscriptions from CSV text (columns documented in `cognition_core::revenue`'s csv
+ module: `id,customer_id,plan_id,tier,status,unit_amount,currency,interval,interval_count,
+ quantity,discount_type,discount_value,discount_start,discount_end,created,start,trial_end,
+ canceled_at,ended_at,cancel_at_period_end`). All or nothing. Write the number of rows loaded to
+ `*out_loaded`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_REVENUE_MALFORMED_CSV` (the message lists the
+ first bad rows with line and column), `COG_STATUS_REVENUE_DUPLICATE_ID`.
+
+ # Safety
+ `ledger` is a live handle; `(csv, csv_len)` readable; `out_loaded` writable.
+ */
+cog_status cog_revenue_load_csv(const struct cog_revenue_ledger *ledger,
+                                const uint8_t *csv,
+                                size_t csv_len,
+                                size_t *out_loaded);
+
+/*
+ Apply a verified event envelope (the JSON body Stripe delivers): a `customer.subscription.*`
+ event records the subscription's new state from the event's UTC day on; other events are
+ ignored. Write `true` to `*out_applied` if the ledger changed.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_EVENT_*` (not an event envelope),
+ `COG_STATUS_REVENUE_MALFORMED_STRIPE_OBJECT`, `COG_STATUS_REVENUE_EVENT_OUT_OF_ORDER` (an
+ older event than one already applied to the subscription),
+ `COG_STATUS_REVENUE_INVALID_SUBSCRIPTION`.
+
+ # Safety
+ `ledger` is a live handle; `(event_json, event_len)` readable; `out_applied` writable.
+ */
+cog_status cog_revenue_apply_event_json(const struct cog_revenue_ledger *ledger,
+                                        const uint8_t *event_json,
+                                        size_t event_len,
+                                        bool *out_applied);
+
+/*
+ Every metric as of the end of the day `(as_of, as_of_len)` (`"YYYY-MM-DD"`), as JSON written
+ to `*out_json` (free with `cog_string_free`). The schema is `cognition_core::revenue::
+ RevenueReport` serialised: `snapshot`, `movements`, `churn`, `ltv`, `cohorts`, `forecast`,
+ `by_tier`, `by_plan`, `by_currency`; money as `{"amount": "<decimal minor units>",
+ "currency": "USD"}`, ratios as decimal strings, `"unbounded"` or `null`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (not a date), `COG_STATUS_REVENUE_MISSING_FX_RATE`, `COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE`.
+
+ # Safety
+ `ledger` is a live handle; `(as_of, as_of_len)` readable; `out_json` writable.
+ */
+cog_status cog_revenue_report_json(const struct cog_revenue_ledger *ledger,
+                                   const uint8_t *as_of,
+                                   size_t as_of_len,
+                                   struct cog_string *out_json);
 
 /*
  The stable name of a status (`"OK"`, `"SIGNATURE_MISMATCH"`, …), as used in the shared test

@@ -9,14 +9,16 @@ use std::fmt;
 
 use crate::context::ContextError;
 use crate::idempotency::StoreError;
+use crate::revenue::RevenueError;
 use crate::webhook::{EventError, WebhookError};
 
 /// A stable, numbered error code.
 ///
 /// The numbers are the same in Rust, C (`cog_status`), Python (`cognition_core.ErrorCode`) and Go
 /// (`cognition.ErrorCode`). Blocks: `1..=99` general, `100..=149` webhook signatures, `150..=199`
-/// webhook event parsing, `200..=299` idempotency stores, `400..=499` context memory and
-/// packing; later capabilities take the following blocks of 100.
+/// webhook event parsing, `200..=299` idempotency stores, `300..=399` revenue analytics,
+/// `400..=499` context memory and packing, `500..=599` code validation; later capabilities take
+/// the following blocks of 100.
 ///
 /// # Example
 /// ```
@@ -104,6 +106,24 @@ pub enum ErrorCode {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
+    /// A subscription's fields contradict each other or are out of range.
+    RevenueInvalidSubscription = 300,
+    /// A currency code is not a supported ISO 4217 code.
+    RevenueUnknownCurrency = 301,
+    /// A reporting-currency figure needs an FX rate the table does not have.
+    RevenueMissingFxRate = 302,
+    /// An FX rate is not a positive decimal with at most 12 decimal places.
+    RevenueInvalidFxRate = 303,
+    /// Rows of a subscriptions CSV could not be read (each listed with line and column).
+    RevenueMalformedCsv = 304,
+    /// A Stripe subscription object or event payload is not in the expected shape.
+    RevenueMalformedStripeObject = 305,
+    /// A subscription event is older than one already applied to the same subscription.
+    RevenueEventOutOfOrder = 306,
+    /// A subscription id is already in the ledger.
+    RevenueDuplicateId = 307,
+    /// An amount or a sum is beyond what the ledger computes exactly.
+    RevenueAmountOutOfRange = 308,
 }
 
 /// Every code, in numeric order; used by the faces to export the table and by tests to check it.
@@ -143,6 +163,15 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::ContextInvalidImportance,
     ErrorCode::ContextStoreBackend,
     ErrorCode::ContextLimitExceeded,
+    ErrorCode::RevenueInvalidSubscription,
+    ErrorCode::RevenueUnknownCurrency,
+    ErrorCode::RevenueMissingFxRate,
+    ErrorCode::RevenueInvalidFxRate,
+    ErrorCode::RevenueMalformedCsv,
+    ErrorCode::RevenueMalformedStripeObject,
+    ErrorCode::RevenueEventOutOfOrder,
+    ErrorCode::RevenueDuplicateId,
+    ErrorCode::RevenueAmountOutOfRange,
 ];
 
 impl ErrorCode {
@@ -184,6 +213,15 @@ impl ErrorCode {
             ErrorCode::ContextInvalidImportance => "CONTEXT_INVALID_IMPORTANCE",
             ErrorCode::ContextStoreBackend => "CONTEXT_STORE_BACKEND",
             ErrorCode::ContextLimitExceeded => "CONTEXT_LIMIT_EXCEEDED",
+            ErrorCode::RevenueInvalidSubscription => "REVENUE_INVALID_SUBSCRIPTION",
+            ErrorCode::RevenueUnknownCurrency => "REVENUE_UNKNOWN_CURRENCY",
+            ErrorCode::RevenueMissingFxRate => "REVENUE_MISSING_FX_RATE",
+            ErrorCode::RevenueInvalidFxRate => "REVENUE_INVALID_FX_RATE",
+            ErrorCode::RevenueMalformedCsv => "REVENUE_MALFORMED_CSV",
+            ErrorCode::RevenueMalformedStripeObject => "REVENUE_MALFORMED_STRIPE_OBJECT",
+            ErrorCode::RevenueEventOutOfOrder => "REVENUE_EVENT_OUT_OF_ORDER",
+            ErrorCode::RevenueDuplicateId => "REVENUE_DUPLICATE_ID",
+            ErrorCode::RevenueAmountOutOfRange => "REVENUE_AMOUNT_OUT_OF_RANGE",
         }
     }
 
@@ -193,6 +231,7 @@ impl ErrorCode {
             100..=199 => ErrorFamily::Webhook,
             200..=299 => ErrorFamily::Store,
             400..=499 => ErrorFamily::Context,
+            300..=399 => ErrorFamily::Revenue,
             _ => ErrorFamily::General,
         }
     }
@@ -226,6 +265,8 @@ pub enum ErrorFamily {
     Store,
     /// Context memory, token budgets and masking.
     Context,
+    /// Revenue analytics: subscriptions, currencies, FX, loaders.
+    Revenue,
 }
 
 /// The crate-wide error: one variant per module error, each with a stable [`ErrorCode`].
@@ -252,6 +293,9 @@ pub enum Error {
     /// A context memory, budget or masking operation failed.
     #[error(transparent)]
     Context(#[from] ContextError),
+    /// Revenue data was rejected or a metric could not be computed.
+    #[error(transparent)]
+    Revenue(#[from] RevenueError),
     /// An argument was outside its documented range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -265,6 +309,7 @@ impl Error {
             Error::Event(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::Context(e) => e.code(),
+            Error::Revenue(e) => e.code(),
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }
     }

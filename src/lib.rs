@@ -44,6 +44,25 @@
 //! assert_eq!(window.text, "Billing contact: [EMAIL]\n\nRefunds are possible within 30 days.");
 //! # Ok::<(), cognition_core::Error>(())
 //! ```
+//!
+//! ## Revenue analytics
+//!
+//! MRR, ARR, ARPU, LTV, churn, MRR movements, cohorts and forecasts from subscriptions, CSV,
+//! Stripe objects or subscription events — decimal money, every convention documented in
+//! [`revenue`]:
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use cognition_core::revenue::{BillingInterval, Currency, RevenueLedger, Subscription};
+//! use rust_decimal::Decimal;
+//!
+//! let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+//! let mut ledger = RevenueLedger::new();
+//! ledger.add(Subscription::new("sub_1", "cus_1", "pro_yearly", Decimal::from(120_000),
+//!     Currency::USD, BillingInterval::Year, day(1, 15)))?;
+//! assert_eq!(ledger.mrr(day(3, 1))?.mrr.to_string(), "100.00 USD");
+//! # Ok::<(), cognition_core::Error>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -52,6 +71,7 @@ pub mod context;
 mod error;
 pub mod idempotency;
 pub mod query;
+pub mod revenue;
 pub mod webhook;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -8,6 +8,7 @@ import (
 // ErrorCode is the stable number of a failure, equal to the C ABI's cog_status and to the Rust
 // core's ErrorCode: 1–99 general, 100–149 webhook signatures, 150–199 event parsing, 200–299
 // idempotency stores, 400–499 context memory and packing. Codes are never renumbered.
+// idempotency stores, 300–399 revenue analytics. Codes are never renumbered.
 type ErrorCode uint32
 
 // The error codes, one per cog_status value except COG_STATUS_OK.
@@ -86,6 +87,24 @@ const (
 	CodeContextStoreBackend ErrorCode = 409
 	// CodeContextLimitExceeded: a context argument was over a documented limit (query, id, entry count).
 	CodeContextLimitExceeded ErrorCode = 410
+	// CodeRevenueInvalidSubscription: a subscription's fields contradict each other or are out of range.
+	CodeRevenueInvalidSubscription ErrorCode = 300
+	// CodeRevenueUnknownCurrency: a currency code is not a supported ISO 4217 code.
+	CodeRevenueUnknownCurrency ErrorCode = 301
+	// CodeRevenueMissingFXRate: a reporting-currency figure needs an FX rate the table does not have.
+	CodeRevenueMissingFXRate ErrorCode = 302
+	// CodeRevenueInvalidFXRate: an FX rate is not a positive decimal with at most 12 decimal places.
+	CodeRevenueInvalidFXRate ErrorCode = 303
+	// CodeRevenueMalformedCSV: rows of a subscriptions CSV could not be read; nothing was loaded.
+	CodeRevenueMalformedCSV ErrorCode = 304
+	// CodeRevenueMalformedStripeObject: a Stripe subscription object or event payload is malformed.
+	CodeRevenueMalformedStripeObject ErrorCode = 305
+	// CodeRevenueEventOutOfOrder: an event is older than one already applied to the subscription.
+	CodeRevenueEventOutOfOrder ErrorCode = 306
+	// CodeRevenueDuplicateID: a subscription id is already in the ledger.
+	CodeRevenueDuplicateID ErrorCode = 307
+	// CodeRevenueAmountOutOfRange: an amount or a sum is beyond what the ledger computes exactly.
+	CodeRevenueAmountOutOfRange ErrorCode = 308
 )
 
 // String returns the code's stable name as used in the shared test vectors
@@ -131,6 +150,16 @@ var (
 	ErrContextInvalidImportance  = &Error{Code: CodeContextInvalidImportance}
 	ErrContextStoreBackend       = &Error{Code: CodeContextStoreBackend}
 	ErrContextLimitExceeded      = &Error{Code: CodeContextLimitExceeded}
+
+	ErrRevenueInvalidSubscription   = &Error{Code: CodeRevenueInvalidSubscription}
+	ErrRevenueUnknownCurrency       = &Error{Code: CodeRevenueUnknownCurrency}
+	ErrRevenueMissingFXRate         = &Error{Code: CodeRevenueMissingFXRate}
+	ErrRevenueInvalidFXRate         = &Error{Code: CodeRevenueInvalidFXRate}
+	ErrRevenueMalformedCSV          = &Error{Code: CodeRevenueMalformedCSV}
+	ErrRevenueMalformedStripeObject = &Error{Code: CodeRevenueMalformedStripeObject}
+	ErrRevenueEventOutOfOrder       = &Error{Code: CodeRevenueEventOutOfOrder}
+	ErrRevenueDuplicateID           = &Error{Code: CodeRevenueDuplicateID}
+	ErrRevenueAmountOutOfRange      = &Error{Code: CodeRevenueAmountOutOfRange}
 )
 
 // Error is every failure this package returns. Message says what was wrong and what was

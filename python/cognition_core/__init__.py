@@ -49,6 +49,7 @@ from ._errors import (
     EventParseError,
     InvalidArgumentError,
     PermanentFailure,
+    RevenueError,
     SignatureVerificationError,
     StoreError,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "RecordDict",
     "RetryDecision",
     "RetryPolicy",
+    "RevenueError",
     "SignatureVerificationError",
     "SqliteStore",
     "Stats",

@@ -16,6 +16,7 @@ __all__ = [
     "EventParseError",
     "InvalidArgumentError",
     "PermanentFailure",
+    "RevenueError",
     "SignatureVerificationError",
     "StoreError",
 ]
@@ -64,6 +65,16 @@ class ErrorCode(enum.IntEnum):
     CONTEXT_INVALID_IMPORTANCE = 408
     CONTEXT_STORE_BACKEND = 409
     CONTEXT_LIMIT_EXCEEDED = 410
+    # Revenue analytics (300-399).
+    REVENUE_INVALID_SUBSCRIPTION = 300
+    REVENUE_UNKNOWN_CURRENCY = 301
+    REVENUE_MISSING_FX_RATE = 302
+    REVENUE_INVALID_FX_RATE = 303
+    REVENUE_MALFORMED_CSV = 304
+    REVENUE_MALFORMED_STRIPE_OBJECT = 305
+    REVENUE_EVENT_OUT_OF_ORDER = 306
+    REVENUE_DUPLICATE_ID = 307
+    REVENUE_AMOUNT_OUT_OF_RANGE = 308
 
 
 class CognitionError(Exception):
@@ -114,6 +125,13 @@ class ContextError(CognitionError):
     entries that do not fit, unknown encoding, rejected sensitive content, unknown entry."""
 
 
+class RevenueError(CognitionError, ValueError):
+    """Revenue data was rejected or a metric could not be computed (codes 300-399): an invalid
+    subscription, an unknown currency, a missing FX rate, a malformed CSV or Stripe object, an
+    event out of order, a duplicate id. The message says where and why; it is also a
+    ``ValueError`` because the input was bad."""
+
+
 class PermanentFailure(Exception):  # noqa: N818 - named for what the handler reports, like Celery's Reject
     """Raise it from a :class:`WebhookProcessor` handler when retrying cannot help (bad data).
 
@@ -137,6 +155,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return StoreError
     if 400 <= code <= 499:
         return ContextError
+    if 300 <= code <= 399:
+        return RevenueError
     if code == ErrorCode.PANIC:
         return CognitionError
     return InvalidArgumentError

@@ -8,6 +8,7 @@ use cognition_core::ErrorCode;
 /// matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
 /// signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
 /// context memory and packing. `cog_last_error_message()` says more about the last failure.
+/// signatures, 150–199 event parsing, 200–299 idempotency stores, 300–399 revenue analytics. `cog_last_error_message()` says more about the last failure.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +85,24 @@ pub enum cog_status {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
+    /// A subscription's fields contradict each other or are out of range.
+    RevenueInvalidSubscription = 300,
+    /// A currency code is not a supported ISO 4217 code.
+    RevenueUnknownCurrency = 301,
+    /// A reporting-currency figure needs an FX rate the table does not have.
+    RevenueMissingFxRate = 302,
+    /// An FX rate is not a positive decimal with at most 12 decimal places.
+    RevenueInvalidFxRate = 303,
+    /// Rows of a subscriptions CSV could not be read; nothing was loaded.
+    RevenueMalformedCsv = 304,
+    /// A Stripe subscription object or event payload is not in the expected shape.
+    RevenueMalformedStripeObject = 305,
+    /// A subscription event is older than one already applied to the same subscription.
+    RevenueEventOutOfOrder = 306,
+    /// A subscription id is already in the ledger.
+    RevenueDuplicateId = 307,
+    /// An amount or a sum is beyond what the ledger computes exactly.
+    RevenueAmountOutOfRange = 308,
 }
 
 impl From<ErrorCode> for cog_status {
@@ -124,6 +143,15 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::ContextInvalidImportance => cog_status::ContextInvalidImportance,
             ErrorCode::ContextStoreBackend => cog_status::ContextStoreBackend,
             ErrorCode::ContextLimitExceeded => cog_status::ContextLimitExceeded,
+            ErrorCode::RevenueInvalidSubscription => cog_status::RevenueInvalidSubscription,
+            ErrorCode::RevenueUnknownCurrency => cog_status::RevenueUnknownCurrency,
+            ErrorCode::RevenueMissingFxRate => cog_status::RevenueMissingFxRate,
+            ErrorCode::RevenueInvalidFxRate => cog_status::RevenueInvalidFxRate,
+            ErrorCode::RevenueMalformedCsv => cog_status::RevenueMalformedCsv,
+            ErrorCode::RevenueMalformedStripeObject => cog_status::RevenueMalformedStripeObject,
+            ErrorCode::RevenueEventOutOfOrder => cog_status::RevenueEventOutOfOrder,
+            ErrorCode::RevenueDuplicateId => cog_status::RevenueDuplicateId,
+            ErrorCode::RevenueAmountOutOfRange => cog_status::RevenueAmountOutOfRange,
             // A code added to the core but not here: the test below fails before it ships.
             _ => cog_status::Panic,
         }
