@@ -84,6 +84,25 @@ pub enum ErrorCode {
     /// The store's backend failed (I/O, locks, a user store's exception).
     StoreBackend = 207,
 
+    /// A subscription's fields contradict each other or are out of range.
+    RevenueInvalidSubscription = 300,
+    /// A currency code is not a supported ISO 4217 code.
+    RevenueUnknownCurrency = 301,
+    /// A reporting-currency figure needs an FX rate the table does not have.
+    RevenueMissingFxRate = 302,
+    /// An FX rate is not a positive decimal with at most 12 decimal places.
+    RevenueInvalidFxRate = 303,
+    /// Rows of a subscriptions CSV could not be read (each listed with line and column).
+    RevenueMalformedCsv = 304,
+    /// A Stripe subscription object or event payload is not in the expected shape.
+    RevenueMalformedStripeObject = 305,
+    /// A subscription event is older than one already applied to the same subscription.
+    RevenueEventOutOfOrder = 306,
+    /// A subscription id is already in the ledger.
+    RevenueDuplicateId = 307,
+    /// An amount or a sum is beyond what the ledger computes exactly.
+    RevenueAmountOutOfRange = 308,
+
     /// The CRITICAL entries do not fit the token budget, even compressed.
     ContextBudgetTooSmall = 400,
     /// An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
@@ -106,24 +125,6 @@ pub enum ErrorCode {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
-    /// A subscription's fields contradict each other or are out of range.
-    RevenueInvalidSubscription = 300,
-    /// A currency code is not a supported ISO 4217 code.
-    RevenueUnknownCurrency = 301,
-    /// A reporting-currency figure needs an FX rate the table does not have.
-    RevenueMissingFxRate = 302,
-    /// An FX rate is not a positive decimal with at most 12 decimal places.
-    RevenueInvalidFxRate = 303,
-    /// Rows of a subscriptions CSV could not be read (each listed with line and column).
-    RevenueMalformedCsv = 304,
-    /// A Stripe subscription object or event payload is not in the expected shape.
-    RevenueMalformedStripeObject = 305,
-    /// A subscription event is older than one already applied to the same subscription.
-    RevenueEventOutOfOrder = 306,
-    /// A subscription id is already in the ledger.
-    RevenueDuplicateId = 307,
-    /// An amount or a sum is beyond what the ledger computes exactly.
-    RevenueAmountOutOfRange = 308,
 }
 
 /// Every code, in numeric order; used by the faces to export the table and by tests to check it.
@@ -152,6 +153,15 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::FingerprintConflict,
     ErrorCode::StoreCorrupt,
     ErrorCode::StoreBackend,
+    ErrorCode::RevenueInvalidSubscription,
+    ErrorCode::RevenueUnknownCurrency,
+    ErrorCode::RevenueMissingFxRate,
+    ErrorCode::RevenueInvalidFxRate,
+    ErrorCode::RevenueMalformedCsv,
+    ErrorCode::RevenueMalformedStripeObject,
+    ErrorCode::RevenueEventOutOfOrder,
+    ErrorCode::RevenueDuplicateId,
+    ErrorCode::RevenueAmountOutOfRange,
     ErrorCode::ContextBudgetTooSmall,
     ErrorCode::ContextUnknownEncoding,
     ErrorCode::ContextSensitiveContent,
@@ -163,15 +173,6 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::ContextInvalidImportance,
     ErrorCode::ContextStoreBackend,
     ErrorCode::ContextLimitExceeded,
-    ErrorCode::RevenueInvalidSubscription,
-    ErrorCode::RevenueUnknownCurrency,
-    ErrorCode::RevenueMissingFxRate,
-    ErrorCode::RevenueInvalidFxRate,
-    ErrorCode::RevenueMalformedCsv,
-    ErrorCode::RevenueMalformedStripeObject,
-    ErrorCode::RevenueEventOutOfOrder,
-    ErrorCode::RevenueDuplicateId,
-    ErrorCode::RevenueAmountOutOfRange,
 ];
 
 impl ErrorCode {
@@ -202,6 +203,15 @@ impl ErrorCode {
             ErrorCode::FingerprintConflict => "FINGERPRINT_CONFLICT",
             ErrorCode::StoreCorrupt => "STORE_CORRUPT",
             ErrorCode::StoreBackend => "STORE_BACKEND",
+            ErrorCode::RevenueInvalidSubscription => "REVENUE_INVALID_SUBSCRIPTION",
+            ErrorCode::RevenueUnknownCurrency => "REVENUE_UNKNOWN_CURRENCY",
+            ErrorCode::RevenueMissingFxRate => "REVENUE_MISSING_FX_RATE",
+            ErrorCode::RevenueInvalidFxRate => "REVENUE_INVALID_FX_RATE",
+            ErrorCode::RevenueMalformedCsv => "REVENUE_MALFORMED_CSV",
+            ErrorCode::RevenueMalformedStripeObject => "REVENUE_MALFORMED_STRIPE_OBJECT",
+            ErrorCode::RevenueEventOutOfOrder => "REVENUE_EVENT_OUT_OF_ORDER",
+            ErrorCode::RevenueDuplicateId => "REVENUE_DUPLICATE_ID",
+            ErrorCode::RevenueAmountOutOfRange => "REVENUE_AMOUNT_OUT_OF_RANGE",
             ErrorCode::ContextBudgetTooSmall => "CONTEXT_BUDGET_TOO_SMALL",
             ErrorCode::ContextUnknownEncoding => "CONTEXT_UNKNOWN_ENCODING",
             ErrorCode::ContextSensitiveContent => "CONTEXT_SENSITIVE_CONTENT",
@@ -213,15 +223,6 @@ impl ErrorCode {
             ErrorCode::ContextInvalidImportance => "CONTEXT_INVALID_IMPORTANCE",
             ErrorCode::ContextStoreBackend => "CONTEXT_STORE_BACKEND",
             ErrorCode::ContextLimitExceeded => "CONTEXT_LIMIT_EXCEEDED",
-            ErrorCode::RevenueInvalidSubscription => "REVENUE_INVALID_SUBSCRIPTION",
-            ErrorCode::RevenueUnknownCurrency => "REVENUE_UNKNOWN_CURRENCY",
-            ErrorCode::RevenueMissingFxRate => "REVENUE_MISSING_FX_RATE",
-            ErrorCode::RevenueInvalidFxRate => "REVENUE_INVALID_FX_RATE",
-            ErrorCode::RevenueMalformedCsv => "REVENUE_MALFORMED_CSV",
-            ErrorCode::RevenueMalformedStripeObject => "REVENUE_MALFORMED_STRIPE_OBJECT",
-            ErrorCode::RevenueEventOutOfOrder => "REVENUE_EVENT_OUT_OF_ORDER",
-            ErrorCode::RevenueDuplicateId => "REVENUE_DUPLICATE_ID",
-            ErrorCode::RevenueAmountOutOfRange => "REVENUE_AMOUNT_OUT_OF_RANGE",
         }
     }
 
