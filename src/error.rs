@@ -8,13 +8,14 @@
 use std::fmt;
 
 use crate::idempotency::StoreError;
+use crate::validation::ValidationError;
 use crate::webhook::{EventError, WebhookError};
 
 /// A stable, numbered error code.
 ///
 /// The numbers are the same in Rust, C (`cog_status`), Python (`cognition_core.ErrorCode`) and Go
 /// (`cognition.ErrorCode`). Blocks: `1..=99` general, `100..=149` webhook signatures, `150..=199`
-/// webhook event parsing, `200..=299` idempotency stores; later capabilities take the following
+/// webhook event parsing, `200..=299` idempotency stores, `500..=599` code validation; later capabilities take the following
 /// blocks of 100.
 ///
 /// # Example
@@ -80,6 +81,17 @@ pub enum ErrorCode {
     StoreCorrupt = 206,
     /// The store's backend failed (I/O, locks, a user store's exception).
     StoreBackend = 207,
+
+    /// The source to validate exceeded [`crate::validation::MAX_SOURCE_LEN`].
+    ValidationInputTooLarge = 500,
+    /// The source to validate was not valid UTF-8.
+    ValidationInvalidUtf8 = 501,
+    /// The validation level name was not basic, standard, strict or paranoid.
+    ValidationUnknownLevel = 502,
+    /// A path given to validate could not be read or listed.
+    ValidationPathIo = 503,
+    /// The test runner (PARANOID) could not run the tests at all.
+    ValidationTestRunner = 504,
 }
 
 /// Every code, in numeric order; used by the faces to export the table and by tests to check it.
@@ -108,6 +120,11 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::FingerprintConflict,
     ErrorCode::StoreCorrupt,
     ErrorCode::StoreBackend,
+    ErrorCode::ValidationInputTooLarge,
+    ErrorCode::ValidationInvalidUtf8,
+    ErrorCode::ValidationUnknownLevel,
+    ErrorCode::ValidationPathIo,
+    ErrorCode::ValidationTestRunner,
 ];
 
 impl ErrorCode {
@@ -138,6 +155,11 @@ impl ErrorCode {
             ErrorCode::FingerprintConflict => "FINGERPRINT_CONFLICT",
             ErrorCode::StoreCorrupt => "STORE_CORRUPT",
             ErrorCode::StoreBackend => "STORE_BACKEND",
+            ErrorCode::ValidationInputTooLarge => "VALIDATION_INPUT_TOO_LARGE",
+            ErrorCode::ValidationInvalidUtf8 => "VALIDATION_INVALID_UTF8",
+            ErrorCode::ValidationUnknownLevel => "VALIDATION_UNKNOWN_LEVEL",
+            ErrorCode::ValidationPathIo => "VALIDATION_PATH_IO",
+            ErrorCode::ValidationTestRunner => "VALIDATION_TEST_RUNNER",
         }
     }
 
@@ -146,6 +168,7 @@ impl ErrorCode {
         match self as u32 {
             100..=199 => ErrorFamily::Webhook,
             200..=299 => ErrorFamily::Store,
+            500..=599 => ErrorFamily::Validation,
             _ => ErrorFamily::General,
         }
     }
@@ -177,6 +200,8 @@ pub enum ErrorFamily {
     Webhook,
     /// Idempotency stores and the webhook processor.
     Store,
+    /// Code validation input and test-runner errors.
+    Validation,
 }
 
 /// The crate-wide error: one variant per module error, each with a stable [`ErrorCode`].
@@ -200,6 +225,9 @@ pub enum Error {
     /// An idempotency store operation failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Code validation could not run.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
     /// An argument was outside its documented range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -212,6 +240,7 @@ impl Error {
             Error::Webhook(e) => e.code(),
             Error::Event(e) => e.code(),
             Error::Store(e) => e.code(),
+            Error::Validation(e) => e.code(),
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }
     }

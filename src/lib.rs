@@ -32,6 +32,7 @@ mod clock;
 mod error;
 pub mod idempotency;
 pub mod query;
+pub mod validation;
 pub mod webhook;
 
 pub use clock::{Clock, ManualClock, SystemClock};

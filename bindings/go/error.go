@@ -63,6 +63,16 @@ const (
 	CodeStoreCorrupt ErrorCode = 206
 	// CodeStoreBackend: the store's backend failed.
 	CodeStoreBackend ErrorCode = 207
+	// CodeValidationInputTooLarge: the source to validate exceeded the size limit (16 MiB).
+	CodeValidationInputTooLarge ErrorCode = 500
+	// CodeValidationInvalidUTF8: the source to validate was not valid UTF-8.
+	CodeValidationInvalidUTF8 ErrorCode = 501
+	// CodeValidationUnknownLevel: the level was not basic, standard, strict or paranoid.
+	CodeValidationUnknownLevel ErrorCode = 502
+	// CodeValidationPathIO: a path given to validate could not be read or listed.
+	CodeValidationPathIO ErrorCode = 503
+	// CodeValidationTestRunner: the test runner (PARANOID) could not run the tests at all.
+	CodeValidationTestRunner ErrorCode = 504
 )
 
 // String returns the code's stable name as used in the shared test vectors
@@ -97,6 +107,11 @@ var (
 	ErrFingerprintConflict       = &Error{Code: CodeFingerprintConflict}
 	ErrStoreCorrupt              = &Error{Code: CodeStoreCorrupt}
 	ErrStoreBackend              = &Error{Code: CodeStoreBackend}
+	ErrValidationInputTooLarge   = &Error{Code: CodeValidationInputTooLarge}
+	ErrValidationInvalidUTF8     = &Error{Code: CodeValidationInvalidUTF8}
+	ErrValidationUnknownLevel    = &Error{Code: CodeValidationUnknownLevel}
+	ErrValidationPathIO          = &Error{Code: CodeValidationPathIO}
+	ErrValidationTestRunner      = &Error{Code: CodeValidationTestRunner}
 )
 
 // Error is every failure this package returns. Message says what was wrong and what was

@@ -75,6 +75,11 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 		cognition.CodeFingerprintConflict:       "FINGERPRINT_CONFLICT",
 		cognition.CodeStoreCorrupt:              "STORE_CORRUPT",
 		cognition.CodeStoreBackend:              "STORE_BACKEND",
+		cognition.CodeValidationInputTooLarge:   "VALIDATION_INPUT_TOO_LARGE",
+		cognition.CodeValidationInvalidUTF8:     "VALIDATION_INVALID_UTF8",
+		cognition.CodeValidationUnknownLevel:    "VALIDATION_UNKNOWN_LEVEL",
+		cognition.CodeValidationPathIO:          "VALIDATION_PATH_IO",
+		cognition.CodeValidationTestRunner:      "VALIDATION_TEST_RUNNER",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {

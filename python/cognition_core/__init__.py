@@ -40,6 +40,7 @@ from ._errors import (
     PermanentFailure,
     SignatureVerificationError,
     StoreError,
+    ValidationInputError,
 )
 from ._native import (
     DEFAULT_LEASE_MS,
@@ -100,6 +101,7 @@ __all__ = [
     "SqliteStore",
     "Stats",
     "StoreError",
+    "ValidationInputError",
     "WebhookProcessor",
     "__version__",
     "construct_event",

@@ -17,6 +17,7 @@ __all__ = [
     "PermanentFailure",
     "SignatureVerificationError",
     "StoreError",
+    "ValidationInputError",
 ]
 
 
@@ -51,6 +52,12 @@ class ErrorCode(enum.IntEnum):
     FINGERPRINT_CONFLICT = 205
     STORE_CORRUPT = 206
     STORE_BACKEND = 207
+    # Code validation (500-599).
+    VALIDATION_INPUT_TOO_LARGE = 500
+    VALIDATION_INVALID_UTF8 = 501
+    VALIDATION_UNKNOWN_LEVEL = 502
+    VALIDATION_PATH_IO = 503
+    VALIDATION_TEST_RUNNER = 504
 
 
 class CognitionError(Exception):
@@ -96,6 +103,12 @@ class StoreError(CognitionError):
     corrupt or failing storage. Nothing was changed by the failed call."""
 
 
+class ValidationInputError(CognitionError, ValueError):
+    """Code validation could not run (codes 500-599): source too large or not UTF-8, unknown
+    level, unreadable path, or a test runner that could not start. Findings in the code are never
+    errors: they are issues in the report."""
+
+
 class PermanentFailure(Exception):  # noqa: N818 - named for what the handler reports, like Celery's Reject
     """Raise it from a :class:`WebhookProcessor` handler when retrying cannot help (bad data).
 
@@ -117,6 +130,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return SignatureVerificationError
     if 200 <= code <= 299:
         return StoreError
+    if 500 <= code <= 599:
+        return ValidationInputError
     if code == ErrorCode.PANIC:
         return CognitionError
     return InvalidArgumentError

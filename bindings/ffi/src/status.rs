@@ -61,6 +61,16 @@ pub enum cog_status {
     StoreCorrupt = 206,
     /// The store's backend failed (I/O, locks, a user callback's failure).
     StoreBackend = 207,
+    /// The source to validate exceeded the size limit (16 MiB).
+    ValidationInputTooLarge = 500,
+    /// The source to validate was not valid UTF-8.
+    ValidationInvalidUtf8 = 501,
+    /// The validation level name was not basic, standard, strict or paranoid.
+    ValidationUnknownLevel = 502,
+    /// A path given to validate could not be read or listed.
+    ValidationPathIo = 503,
+    /// The test runner (PARANOID) could not run the tests at all.
+    ValidationTestRunner = 504,
 }
 
 impl From<ErrorCode> for cog_status {
@@ -90,6 +100,11 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::FingerprintConflict => cog_status::FingerprintConflict,
             ErrorCode::StoreCorrupt => cog_status::StoreCorrupt,
             ErrorCode::StoreBackend => cog_status::StoreBackend,
+            ErrorCode::ValidationInputTooLarge => cog_status::ValidationInputTooLarge,
+            ErrorCode::ValidationInvalidUtf8 => cog_status::ValidationInvalidUtf8,
+            ErrorCode::ValidationUnknownLevel => cog_status::ValidationUnknownLevel,
+            ErrorCode::ValidationPathIo => cog_status::ValidationPathIo,
+            ErrorCode::ValidationTestRunner => cog_status::ValidationTestRunner,
             // A code added to the core but not here: the test below fails before it ships.
             _ => cog_status::Panic,
         }
