@@ -69,8 +69,9 @@ demo:
 test: lint check-header test-rust test-c test-python test-go
 	@echo "make test: all suites passed"
 
-test-rust:
-	cargo test --workspace --all-features --all-targets
+# COGNITION_PYTHON: the interpreter (with pytest) that the PytestRunner tests sandbox.
+test-rust: venv
+	COGNITION_PYTHON=$(abspath $(VPY)) cargo test --workspace --all-features --all-targets
 	cargo test --workspace --all-features --doc
 
 test-c: ffi-lib

@@ -30,9 +30,12 @@ mod error;
 mod issue;
 mod layout;
 mod parse;
+#[cfg(feature = "pytest-runner")]
+mod pytest;
 mod report;
 mod rule;
 mod rules;
+mod runner;
 mod score;
 mod source;
 mod suppress;
@@ -41,8 +44,13 @@ mod syntax;
 pub use config::{Level, ValidationConfig, MAX_SOURCE_LEN};
 pub use error::ValidationError;
 pub use issue::Issue;
+#[cfg(feature = "pytest-runner")]
+pub use pytest::PytestRunner;
 pub use report::ValidationReport;
 pub use rule::{Category, Rule, Severity, ALL_RULES};
+pub use runner::{
+    test_issues, validate_with_tests, TestOutcome, TestResult, TestRunner, TestStatus,
+};
 pub use score::{passes, score, weight};
 
 use checker::{keeps, Checker, Families};
