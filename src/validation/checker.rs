@@ -109,6 +109,9 @@ pub(crate) struct Checker<'s> {
     /// Whether a module-level statement other than a docstring or `__future__` import was seen.
     pub(crate) past_future_imports: bool,
     pub(crate) layout: Layout,
+    /// Kind and start byte of every node being walked, innermost last: tree-sitter's
+    /// `Node::parent` costs O(depth), this costs nothing.
+    ancestors: Vec<(&'static str, usize)>,
 }
 
 impl<'s> Checker<'s> {
@@ -133,6 +136,7 @@ impl<'s> Checker<'s> {
             annotation_slots: 0,
             past_future_imports: false,
             layout: Layout::default(),
+            ancestors: Vec::new(),
         }
     }
 
@@ -157,6 +161,16 @@ impl<'s> Checker<'s> {
         let start = self.idx.position(start);
         let end = self.idx.position(end);
         self.issues.push(Issue::new(rule, message, start, end));
+    }
+
+    /// Return the kind of the parent of the node being entered.
+    pub(crate) fn parent_kind(&self) -> Option<&'static str> {
+        self.ancestors.last().map(|a| a.0)
+    }
+
+    /// Return the start byte of the parent of the node being entered.
+    pub(crate) fn parent_start(&self) -> Option<usize> {
+        self.ancestors.last().map(|a| a.1)
     }
 
     /// Return the innermost scope.
@@ -239,11 +253,13 @@ impl<'t> Visitor<'t> for Checker<'_> {
             syntax::error_node(self, node);
             layout::skipped(self, node);
             self.frames.push(frame);
+            self.ancestors.push((node.kind(), node.start_byte()));
             return false;
         }
         if node.is_missing() {
             syntax::missing_node(self, node);
             self.frames.push(frame);
+            self.ancestors.push((node.kind(), node.start_byte()));
             return false;
         }
         if node.is_named() {
@@ -255,6 +271,7 @@ impl<'t> Visitor<'t> for Checker<'_> {
         if !node.is_named() {
             // Keywords and punctuation: their parents' checks look at them.
             self.frames.push(frame);
+            self.ancestors.push((node.kind(), node.start_byte()));
             return true;
         }
         match node.kind() {
@@ -287,11 +304,13 @@ impl<'t> Visitor<'t> for Checker<'_> {
             frame.pop_scope = true;
         }
         self.frames.push(frame);
+        self.ancestors.push((node.kind(), node.start_byte()));
         true
     }
 
     fn leave(&mut self, node: Node<'t>) {
         let frame = self.frames.pop().unwrap_or_default();
+        self.ancestors.pop();
         if frame.pop_scope {
             if let Some(scope) = self.scopes.pop() {
                 if self.families.complexity && scope.kind == ScopeKind::Function {

@@ -45,13 +45,7 @@ impl Issue {
             column: start.1,
             end_line: end.0,
             end_column: end.1,
-            fixable: matches!(
-                rule,
-                Rule::TrailingWhitespace
-                    | Rule::BlankLineWithWhitespace
-                    | Rule::MissingNewlineAtEndOfFile
-                    | Rule::TabIndentation
-            ),
+            fixable: super::fix::has_fix(rule),
         }
     }
 }

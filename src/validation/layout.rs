@@ -146,18 +146,13 @@ fn block(ck: &mut Checker<'_>, node: Node<'_>) {
         .collect();
     if children.is_empty() {
         if node.kind() == "block" {
-            let at = node.parent().map_or(node, |p| p);
-            ck.report_range(
-                Rule::SyntaxError,
-                "expected an indented block",
-                at.start_byte(),
-                at.start_byte(),
-            );
+            let at = ck.parent_start().unwrap_or(node.start_byte());
+            ck.report_range(Rule::SyntaxError, "expected an indented block", at, at);
         }
         return;
     }
-    let header_indent = match node.parent() {
-        Some(parent) if node.kind() == "block" => Some(line_indent(ck, parent.start_byte())),
+    let header_indent = match ck.parent_start() {
+        Some(parent) if node.kind() == "block" => Some(line_indent(ck, parent)),
         _ => None,
     };
     let mut expected: Option<usize> = None;

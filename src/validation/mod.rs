@@ -27,15 +27,18 @@
 mod checker;
 mod config;
 mod error;
+mod fix;
 mod issue;
 mod layout;
 mod parse;
+mod paths;
 #[cfg(feature = "pytest-runner")]
 mod pytest;
 mod report;
 mod rule;
 mod rules;
 mod runner;
+mod sarif;
 mod score;
 mod source;
 mod suppress;
@@ -43,7 +46,9 @@ mod syntax;
 
 pub use config::{Level, ValidationConfig, MAX_SOURCE_LEN};
 pub use error::ValidationError;
+pub use fix::{fix, FixResult};
 pub use issue::Issue;
+pub use paths::{validate_paths, PathReport};
 #[cfg(feature = "pytest-runner")]
 pub use pytest::PytestRunner;
 pub use report::ValidationReport;
@@ -51,6 +56,7 @@ pub use rule::{Category, Rule, Severity, ALL_RULES};
 pub use runner::{
     test_issues, validate_with_tests, TestOutcome, TestResult, TestRunner, TestStatus,
 };
+pub use sarif::to_sarif;
 pub use score::{passes, score, weight};
 
 use checker::{keeps, Checker, Families};
@@ -78,6 +84,14 @@ pub fn validate(
     source: &str,
     config: &ValidationConfig,
 ) -> Result<ValidationReport, ValidationError> {
+    analyze(source, config).map(|(report, _)| report)
+}
+
+/// Validate, and also return the 1-based line ranges of multi-line strings (for the fixes).
+pub(crate) fn analyze(
+    source: &str,
+    config: &ValidationConfig,
+) -> Result<(ValidationReport, Vec<(u32, u32)>), ValidationError> {
     if source.len() > MAX_SOURCE_LEN {
         return Err(ValidationError::InputTooLarge {
             len: source.len(),
@@ -110,12 +124,9 @@ pub fn validate(
     issues
         .sort_by(|a, b| (a.line, a.column, a.rule.code()).cmp(&(b.line, b.column, b.rule.code())));
     issues.dedup();
-    Ok(finish_report(
-        config,
-        idx.line_count(),
-        coverage(outcome.annotated, outcome.annotation_slots),
-        issues,
-    ))
+    let coverage = coverage(outcome.annotated, outcome.annotation_slots);
+    let report = finish_report(config, idx.line_count(), coverage, issues);
+    Ok((report, outcome.multiline_strings))
 }
 
 /// Validate source given as bytes: the UTF-8 check the faces need before [`validate`].

@@ -37,7 +37,9 @@ impl<'a> LineIndex<'a> {
 
     /// Return the number of lines (a trailing newline does not start a counted line).
     pub(crate) fn line_count(&self) -> usize {
-        if self.text.ends_with('\n') {
+        if self.text.is_empty() {
+            0
+        } else if self.text.ends_with('\n') {
             self.starts.len() - 1
         } else {
             self.starts.len()

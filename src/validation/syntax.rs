@@ -99,9 +99,7 @@ pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>, field: Option<&str>, f
             }
         }
         "block" => {
-            let loop_parent = node
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "for_statement" | "while_statement"));
+            let loop_parent = matches!(ck.parent_kind(), Some("for_statement" | "while_statement"));
             if field == Some("body") && loop_parent {
                 ck.scope_mut().loop_body_depth += 1;
                 frame.loop_body = true;
@@ -158,7 +156,7 @@ pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>, field: Option<&str>, f
         "import_from_statement" | "future_import_statement" => check_import_from(ck, node),
         _ => {}
     }
-    if node.parent().is_some_and(|p| p.kind() == "module") && node.is_named() {
+    if ck.parent_kind() == Some("module") && node.is_named() {
         module_statement(ck, node);
     }
 }
@@ -392,7 +390,7 @@ fn splat_name(node: Node<'_>) -> Option<Node<'_>> {
 
 /// Call arguments: positional after keyword, anything after `**`, repeated keywords.
 fn check_arguments(ck: &mut Checker<'_>, node: Node<'_>) {
-    if node.parent().is_some_and(|p| p.kind() != "call") {
+    if ck.parent_kind() != Some("call") {
         return;
     }
     let mut keywords: Vec<&str> = Vec::new();

@@ -36,7 +36,7 @@ pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>, frame: &mut Frame) {
                 });
             u32::from(!irrefutable_last)
         }
-        "else_clause" => u32::from(node.parent().is_some_and(|p| p.kind() == "try_statement")),
+        "else_clause" => u32::from(ck.parent_kind() == Some("try_statement")),
         _ => 0,
     };
     if decision > 0 {

@@ -86,12 +86,12 @@ pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>) {
         "assignment" => assignment(ck, node),
         "comparison_operator" => comparison(ck, node),
         "binary_operator" => {
-            let nested = node.parent().is_some_and(|p| p.kind() == "binary_operator");
+            let nested = ck.parent_kind() == Some("binary_operator");
             if !nested {
                 sql_from(ck, node);
             }
         }
-        "string" if is_fstring(ck, node) && !inside_sql_candidate(node) => sql_from(ck, node),
+        "string" if is_fstring(ck, node) && !inside_sql_candidate(ck) => sql_from(ck, node),
         "import_statement" | "import_from_statement" => record_imports(ck, node),
         _ => {}
     }
@@ -338,8 +338,8 @@ fn target_name<'s>(ck: &Checker<'s>, node: Node<'_>) -> Option<&'s str> {
 fn sql_from(ck: &mut Checker<'_>, node: Node<'_>) {
     let mut literal = String::new();
     let mut dynamic = node.kind() == "call";
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+    let mut stack = vec![(node, "")];
+    while let Some((n, parent_kind)) = stack.pop() {
         match n.kind() {
             "string_content" => literal.push_str(ck.text(n)),
             "interpolation" => {
@@ -347,7 +347,7 @@ fn sql_from(ck: &mut Checker<'_>, node: Node<'_>) {
                 literal.push(' ');
             }
             "identifier" | "call" | "attribute" | "subscript" => {
-                if n.parent().is_some_and(|p| p.kind() == "binary_operator") {
+                if parent_kind == "binary_operator" {
                     dynamic = true;
                 }
                 if n.kind() == "call" && n != node {
@@ -358,7 +358,7 @@ fn sql_from(ck: &mut Checker<'_>, node: Node<'_>) {
         }
         let mut cursor = n.walk();
         let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        stack.extend(children.into_iter().rev().map(|c| (c, n.kind())));
     }
     if node.kind() == "binary_operator" {
         let op = node.child_by_field_name("operator").map(|o| o.kind());
@@ -396,9 +396,11 @@ fn has_string_operand(node: Node<'_>) -> bool {
 }
 
 /// An f-string inside `+`/`%`/`.format` is judged with that expression, not on its own.
-fn inside_sql_candidate(node: Node<'_>) -> bool {
-    node.parent()
-        .is_some_and(|p| matches!(p.kind(), "binary_operator" | "concatenated_string"))
+fn inside_sql_candidate(ck: &Checker<'_>) -> bool {
+    matches!(
+        ck.parent_kind(),
+        Some("binary_operator" | "concatenated_string")
+    )
 }
 
 fn is_fstring(ck: &Checker<'_>, node: Node<'_>) -> bool {

@@ -15,11 +15,26 @@ pub(crate) fn is_py_whitespace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\x0c')
 }
 
-/// Return whether 1-based `line` starts inside a multi-line string (not on its first line).
+/// Return whether 1-based `line` starts inside a multi-line string (not on its first line):
+/// its indentation belongs to the string.
 pub(crate) fn inside_string(ranges: &[(u32, u32)], line: u32) -> bool {
-    // `ranges` come in source order and do not overlap.
+    // `ranges` come in source order; nested multi-line strings are rare enough for a scan
+    // from the first range that could contain the line.
     let i = ranges.partition_point(|r| r.1 < line);
-    ranges.get(i).is_some_and(|r| r.0 < line && line <= r.1)
+    ranges[i..]
+        .iter()
+        .take_while(|r| r.0 < line)
+        .any(|r| line <= r.1)
+}
+
+/// Return whether the end of 1-based `line` is inside a multi-line string (any line but its
+/// last): its trailing whitespace belongs to the string.
+pub(crate) fn line_end_in_string(ranges: &[(u32, u32)], line: u32) -> bool {
+    let i = ranges.partition_point(|r| r.1 <= line);
+    ranges[i..]
+        .iter()
+        .take_while(|r| r.0 <= line)
+        .any(|r| line < r.1)
 }
 
 /// Run the style rules over every line.
@@ -63,6 +78,7 @@ fn check_line(
     issues: &mut Vec<Issue>,
 ) {
     let in_string = inside_string(multiline_strings, line_no);
+    let end_in_string = line_end_in_string(multiline_strings, line_no);
     let content = line.trim_end_matches(is_py_whitespace);
     if content.len() < line.len() {
         let chars_before = saturate(content.chars().count());
@@ -82,7 +98,7 @@ fn check_line(
                 (line_no, end),
             )
         };
-        issue.fixable = !in_string;
+        issue.fixable = !end_in_string;
         issues.push(issue);
     }
     if !in_string {
