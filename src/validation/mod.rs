@@ -124,6 +124,16 @@ pub(crate) fn analyze(
     issues
         .sort_by(|a, b| (a.line, a.column, a.rule.code()).cmp(&(b.line, b.column, b.rule.code())));
     issues.dedup();
+    // One syntax error per line: error recovery often marks one mistake twice.
+    let mut last_syntax_line = 0;
+    issues.retain(|i| {
+        if i.rule != Rule::SyntaxError {
+            return true;
+        }
+        let keep = i.line != last_syntax_line;
+        last_syntax_line = i.line;
+        keep
+    });
     let coverage = coverage(outcome.annotated, outcome.annotation_slots);
     let report = finish_report(config, idx.line_count(), coverage, issues);
     Ok((report, outcome.multiline_strings))

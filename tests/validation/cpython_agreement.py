@@ -61,7 +61,7 @@ def stdlib_files(root: Path, count: int, rng: random.Random) -> list[Path]:
 
 
 def tokens(source: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` character offsets of the source's tokens (empty if it won't tokenize)."""
+    """Return ``(start, end)`` character offsets of the tokens (empty if it does not tokenize)."""
     starts = [0]
     for line in source.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
@@ -107,7 +107,7 @@ def mutate(source: str, kind: str, rng: random.Random) -> str | None:
         if not lines:
             return None
         i = rng.randrange(len(lines))
-        return "".join(lines[: i + 1] + [lines[i]] + lines[i + 1 :])
+        return "".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
     if kind == "unbalance-bracket":
         positions = [i for i, c in enumerate(source) if c in BRACKETS]
         if not positions:

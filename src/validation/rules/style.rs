@@ -129,8 +129,8 @@ fn check_line(
 /// Return the line's width if it is too long by Ruff's E501 rules, else `None`.
 ///
 /// Like Ruff: a trailing pragma comment (`# noqa`, `# type:`, `# nosec`, …) does not count; a
-/// line of one word (or `#` and one word) cannot be wrapped and is not reported; nor is a line
-/// whose last word is a URL starting within the limit.
+/// line of one word cannot be wrapped and is not reported; nor is a line whose last word is a
+/// URL starting within the limit.
 fn overlong_width(line: &str, limit: usize) -> Option<usize> {
     let width = line.chars().count();
     if width <= limit {
@@ -142,12 +142,8 @@ fn overlong_width(line: &str, limit: usize) -> Option<usize> {
         return None;
     }
     let mut chunks = measured.split_whitespace();
-    let first = chunks.next()?;
+    let _first = chunks.next()?;
     let second = chunks.next()?;
-    let third = chunks.next();
-    if first == "#" && third.is_none() {
-        return None;
-    }
     let last = measured.split_whitespace().next_back().unwrap_or(second);
     if last.starts_with("http://") || last.starts_with("https://") {
         let start = measured.rfind(last).unwrap_or(0);
