@@ -129,7 +129,11 @@ impl<'s> Checker<'s> {
             issues: Vec::new(),
             suppressions: Suppressions::default(),
             imports: HashMap::new(),
-            scopes: vec![Scope::new(ScopeKind::Module, String::new(), true)],
+            scopes: vec![Scope::new(
+                ScopeKind::Module,
+                String::new(),
+                !is_private_module(config.filename_value()),
+            )],
             frames: Vec::new(),
             multiline_strings: Vec::new(),
             annotated: 0,
@@ -332,6 +336,14 @@ impl<'t> Visitor<'t> for Checker<'_> {
     }
 }
 
+/// Return `true` if the file is a private module (`_impl.py`, not `__init__.py`): like Ruff, its
+/// functions are not public (no ANN201).
+fn is_private_module(filename: &str) -> bool {
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    let stem = name.strip_suffix(".py").unwrap_or(name);
+    stem.starts_with('_') && !(stem.starts_with("__") && stem.ends_with("__"))
+}
+
 /// Return `true` if the issue's rule belongs to a family the caller keeps.
 pub(crate) fn keeps(category: Category, families: Families) -> bool {
     match category {
@@ -339,5 +351,18 @@ pub(crate) fn keeps(category: Category, families: Families) -> bool {
         Category::Style | Category::Types => families.types,
         Category::Security => families.security,
         Category::Complexity => families.complexity,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_private_module;
+
+    #[test]
+    fn underscore_modules_are_private_but_dunder_modules_are_not() {
+        assert!(is_private_module("pkg/_impl.py"));
+        assert!(!is_private_module("pkg/__init__.py"));
+        assert!(!is_private_module("app.py"));
+        assert!(!is_private_module("<string>"));
     }
 }
