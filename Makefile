@@ -112,9 +112,10 @@ lint-python: venv
 
 # ---------------------------------------------------------------- benchmarks
 bench: python-dev
-	cargo bench --all-features --bench webhook --bench idempotency
+	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
+	$(VPY) benches/python/query.py
 
 clean:
 	cargo clean

@@ -10,8 +10,8 @@
  *  - Strings in are (const uint8_t *ptr, size_t len), UTF-8 where text is expected, not
  *    NUL-terminated; ptr may be NULL when len is 0. Strings out are cog_string, owned by the caller
  *    and released with cog_string_free().
- *  - Handles (cog_event, cog_store, cog_processor) are released with their _free function, which
- *    accepts NULL.
+ *  - Handles (cog_event, cog_store, cog_processor, cog_query_tracker) are released with their _free
+ *    function, which accepts NULL.
  *  - Every function is safe to call from several threads at once unless its comment says otherwise.
  */
 
@@ -45,7 +45,8 @@
 /*
  Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
  matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
- signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
+ signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
+ context memory and packing. `cog_last_error_message()` says more about the last failure.
  */
 enum cog_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -152,6 +153,50 @@ enum cog_status
    The store's backend failed (I/O, locks, a user callback's failure).
    */
   COG_STATUS_STORE_BACKEND = 207,
+  /*
+   The CRITICAL entries do not fit the token budget, even compressed.
+   */
+  COG_STATUS_CONTEXT_BUDGET_TOO_SMALL = 400,
+  /*
+   An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+   */
+  COG_STATUS_CONTEXT_UNKNOWN_ENCODING = 401,
+  /*
+   Content held secrets or personal data and the masking mode is `reject`.
+   */
+  COG_STATUS_CONTEXT_SENSITIVE_CONTENT = 402,
+  /*
+   No entry of the tenant has the id.
+   */
+  COG_STATUS_CONTEXT_ENTRY_NOT_FOUND = 403,
+  /*
+   A tenant was empty, too long or contained control characters.
+   */
+  COG_STATUS_CONTEXT_INVALID_TENANT = 404,
+  /*
+   An entry's content or summary was over the size limit.
+   */
+  COG_STATUS_CONTEXT_ENTRY_TOO_LARGE = 405,
+  /*
+   An entry's content was empty.
+   */
+  COG_STATUS_CONTEXT_EMPTY_CONTENT = 406,
+  /*
+   The tenant already has an entry with the id.
+   */
+  COG_STATUS_CONTEXT_DUPLICATE_ID = 407,
+  /*
+   An importance name was not critical, high, medium, low or trivial.
+   */
+  COG_STATUS_CONTEXT_INVALID_IMPORTANCE = 408,
+  /*
+   The long-term context store failed.
+   */
+  COG_STATUS_CONTEXT_STORE_BACKEND = 409,
+  /*
+   A context argument was over a documented limit (query, id, entry count).
+   */
+  COG_STATUS_CONTEXT_LIMIT_EXCEEDED = 410,
   /*
    The source to validate exceeded the size limit (16 MiB).
    */
@@ -260,6 +305,15 @@ typedef uint32_t cog_event_kind;
 #endif // __cplusplus
 
 /*
+ Per-tenant tiered memory of facts, messages and documents for LLM prompts, with secrets
+ masked on insert; packs the best entries into an exact token budget. Create with
+ `cog_context_memory_new`, release with `cog_context_memory_free`.
+
+ Thread-safe: one handle may be used from many threads at once.
+ */
+typedef struct cog_context_memory cog_context_memory;
+
+/*
  A verified, parsed event envelope. Create with `cog_webhook_construct_event` or
  `cog_event_parse`, release with `cog_event_free`. Immutable: safe to read from several threads.
  */
@@ -283,6 +337,15 @@ typedef struct cog_handler_reply cog_handler_reply;
 typedef struct cog_processor cog_processor;
 
 /*
+ Per-fingerprint statistics of executed statements (pg_stat_statements inside the application).
+ Create with `cog_query_tracker_new`, release with `cog_query_tracker_free`.
+
+ Thread-safe: every function taking a `const cog_query_tracker *` may run on many threads at
+ once; recording is sharded, so threads recording different statements rarely wait.
+ */
+typedef struct cog_query_tracker cog_query_tracker;
+
+/*
  An idempotency store: records of which keys (event ids, `Idempotency-Key`s) were handled, with
  their outcome, retry schedule and lease. Create with `cog_memory_store_new` or
  `cog_sqlite_store_open`, release with `cog_store_free`.
@@ -291,21 +354,6 @@ typedef struct cog_processor cog_processor;
  (for a SQLite store, also across processes sharing the file).
  */
 typedef struct cog_store cog_store;
-
-/*
- A borrowed byte string passed into the library: `len` bytes at `ptr`, not NUL-terminated.
- `ptr` may be NULL only when `len` is 0. The library never keeps it past the call.
- */
-typedef struct cog_str {
-  /*
-   First byte, or NULL for an empty string.
-   */
-  const uint8_t *ptr;
-  /*
-   Length in bytes.
-   */
-  size_t len;
-} cog_str;
 
 /*
  A string returned by the library: `len` bytes of UTF-8 at `ptr`, followed by a NUL so it can
@@ -323,6 +371,21 @@ typedef struct cog_string {
 } cog_string;
 
 /*
+ A borrowed byte string passed into the library: `len` bytes at `ptr`, not NUL-terminated.
+ `ptr` may be NULL only when `len` is 0. The library never keeps it past the call.
+ */
+typedef struct cog_str {
+  /*
+   First byte, or NULL for an empty string.
+   */
+  const uint8_t *ptr;
+  /*
+   Length in bytes.
+   */
+  size_t len;
+} cog_str;
+
+/*
  A handler for one event type. Called with the `user_data` given to `cog_processor_on`, the
  event as JSON (`len` bytes, not NUL-terminated; the schema of `cog_event_to_json`; valid only
  during the call) and a reply to fill with `cog_handler_reply_set_result` /
@@ -337,6 +400,19 @@ typedef int32_t (*cog_handler_fn)(void *user_data,
                                   const uint8_t *event_json,
                                   size_t event_json_len,
                                   struct cog_handler_reply *reply);
+
+/*
+ Called once per fingerprint when it becomes slow, with the `user_data` given to
+ `cog_query_tracker_new` and the fingerprint's statistics as JSON (`len` bytes, not
+ NUL-terminated, valid only during the call; one element of `cog_query_tracker_stats_json`).
+
+ It runs on the thread that called `cog_query_tracker_record` / `_merge_json` / `_load_*`,
+ inside that call and after the tracker's locks are released, possibly on several threads at
+ once; it may call the tracker. It must not unwind (C++ exceptions, longjmp).
+ */
+typedef void (*cog_query_slow_fn)(void *user_data,
+                                  const uint8_t *stats_json,
+                                  size_t len);
 
 /*
  Exponential backoff with full jitter, as `cognition_core::idempotency::RetryPolicy`: the delay
@@ -380,6 +456,108 @@ extern "C" {
  `COGNITION_VERSION` from the header to detect a header/library mismatch.
  */
 const char *cog_version(void);
+
+/*
+ Create a context memory counting tokens with `encoding` (`"o200k_base"`, `"cl100k_base"`; empty
+ = `"o200k_base"`), with `working_size` and `short_term_size` entries per tenant (0 = the
+ defaults 10 and 100) and masking mode `mask_mode` (`"mask"`, `"reject"`, `"keep"`; empty =
+ `"mask"`). Write the handle to `*out_memory`; release it with `cog_context_memory_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`, `COG_STATUS_CONTEXT_LIMIT_EXCEEDED` (a size out of
+ range or an unknown masking mode).
+
+ # Safety
+ `(encoding, encoding_len)` and `(mask_mode, mask_mode_len)` readable; `out_memory` writable.
+ */
+cog_status cog_context_memory_new(const uint8_t *encoding,
+                                  size_t encoding_len,
+                                  size_t working_size,
+                                  size_t short_term_size,
+                                  const uint8_t *mask_mode,
+                                  size_t mask_mode_len,
+                                  struct cog_context_memory **out_memory);
+
+/*
+ Release a context memory and every entry in it. NULL does nothing.
+
+ # Safety
+ `memory` is NULL or a handle from `cog_context_memory_new` not yet freed, and no other thread
+ is using it.
+ */
+void cog_context_memory_free(struct cog_context_memory *memory);
+
+/*
+ Add an entry for `tenant` at `now_millis` (Unix ms): `content`, importance `importance`
+ (`"critical"`, `"high"`, `"medium"`, `"low"`, `"trivial"`, any case; empty = `"medium"`) and an
+ optional pre-written `summary` (length 0 = none). The content is masked per the memory's mode
+ and its tokens counted once. Write the new entry's id to `*out_id` (free with
+ `cog_string_free`).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_INVALID_TENANT`, `COG_STATUS_CONTEXT_EMPTY_CONTENT`,
+ `COG_STATUS_CONTEXT_ENTRY_TOO_LARGE` (over 1 MiB), `COG_STATUS_CONTEXT_INVALID_IMPORTANCE`,
+ `COG_STATUS_CONTEXT_SENSITIVE_CONTENT` (mode `reject`).
+
+ # Safety
+ Every `(ptr, len)` pair readable; `memory` a live handle; `out_id` writable.
+ */
+cog_status cog_context_memory_add(const struct cog_context_memory *memory,
+                                  const uint8_t *tenant,
+                                  size_t tenant_len,
+                                  const uint8_t *content,
+                                  size_t content_len,
+                                  const uint8_t *importance,
+                                  size_t importance_len,
+                                  const uint8_t *summary,
+                                  size_t summary_len,
+                                  int64_t now_millis,
+                                  struct cog_string *out_id);
+
+/*
+ Pack the tenant's best entries for `query` into at most `max_tokens - reserve_output_tokens`
+ tokens (counted exactly, separators included) at `now_millis`, CRITICAL entries always in.
+ Write the window as JSON to `*out_json` (free with `cog_string_free`):
+ `{"text", "tokens", "max_tokens", "reserve_output_tokens", "available_tokens", "tokenizer",
+ "exact", "total_value", "entries": [{"id", "importance", "tier", "form" ("full", "summary",
+ "extract"), "tokens", "full_tokens", "value", "text", "score": {"importance", "decay",
+ "access", "retention", "bm25", "phrase_match", "relevance", "total"}}], "omitted": [{"id",
+ "importance", "full_tokens", "score"}]}`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_INVALID_TENANT`, `COG_STATUS_CONTEXT_BUDGET_TOO_SMALL` (the CRITICAL
+ entries do not fit; the message says by how many tokens), `COG_STATUS_CONTEXT_LIMIT_EXCEEDED`
+ (reserve over the maximum, query over 64 KiB).
+
+ # Safety
+ Every `(ptr, len)` pair readable; `memory` a live handle; `out_json` writable.
+ */
+cog_status cog_context_memory_build_window(const struct cog_context_memory *memory,
+                                           const uint8_t *tenant,
+                                           size_t tenant_len,
+                                           const uint8_t *query,
+                                           size_t query_len,
+                                           size_t max_tokens,
+                                           size_t reserve_output_tokens,
+                                           int64_t now_millis,
+                                           struct cog_string *out_json);
+
+/*
+ Count the tokens of `text` exactly as OpenAI's tiktoken does with `encoding` (`"o200k_base"`,
+ `"cl100k_base"`; empty = `"o200k_base"`); special-token text such as `<|endoftext|>` counts as
+ ordinary text. Write the count to `*out_count`. Thread-safe.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`,
+ `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`.
+
+ # Safety
+ `(text, text_len)` and `(encoding, encoding_len)` readable; `out_count` writable.
+ */
+cog_status cog_count_tokens(const uint8_t *text,
+                            size_t text_len,
+                            const uint8_t *encoding,
+                            size_t encoding_len,
+                            size_t *out_count);
 
 /*
  The message of the calling thread's most recent failed call, NUL-terminated UTF-8; `""` if no
@@ -636,6 +814,275 @@ cog_status cog_processor_use_manual_clock(const struct cog_processor *processor,
  */
 cog_status cog_processor_advance_clock(const struct cog_processor *processor,
                                        int64_t delta_ms);
+
+/*
+ Fingerprint the SQL statement `(sql, sql_len)` (UTF-8, any dialect, any content: garbage,
+ truncated statements and megabyte statements all get a fingerprint) and write it as JSON to
+ `*out_json` (free with `cog_string_free`):
+ `{"id":"16 hex digits","normalized":str,"kind":"SELECT"|"JOIN"|"AGGREGATE"|"INSERT"|"UPDATE"|
+ "DELETE"|"DDL"|"OTHER","query_id":"0x" + 32 upper-case hex digits}`.
+
+ `id` is the first 8 bytes of SHA-256 of `normalized`, stable across platforms and versions;
+ `query_id` is pt-query-digest's Query ID of the same statement.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`. Thread-safe.
+
+ # Safety
+ `(sql, sql_len)` readable (NULL allowed when `sql_len` is 0); `out_json` writable.
+ */
+cog_status cog_fingerprint(const uint8_t *sql,
+                           size_t sql_len,
+                           struct cog_string *out_json);
+
+/*
+ Write the 64-bit fingerprint id of `(sql, sql_len)` to `*out_id`: the number whose 16 hex
+ digits `cog_fingerprint` reports as `id`, without building any JSON.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`. Thread-safe.
+
+ # Safety
+ `(sql, sql_len)` readable; `out_id` writable.
+ */
+cog_status cog_fingerprint_id(const uint8_t *sql,
+                              size_t sql_len,
+                              uint64_t *out_id);
+
+/*
+ Advice for one statement given what was measured for it, without a tracker (what
+ `cog_query_tracker_suggestions_json` does for every tracked fingerprint).
+
+ `evidence_json` is an object with any of `"calls"`, `"rows_examined"`, `"rows_returned"`
+ (integers ≥ 0, totals over all calls), `"mean_ms"`, `"p95_ms"` (numbers ≥ 0) and
+ `"efficiency"` (0..1); missing fields are 0. `config_json` is empty (the defaults) or an object
+ with any of `"index_min_calls"` (10), `"low_efficiency"` (0.2), `"rewrite_min_calls"` (1),
+ `"large_offset"` (1000), `"aggregate_min_calls"` (100), `"aggregate_min_rows"` (100000 per
+ call), `"aggregate_min_mean_ms"` (100), `"large_scan_rows"` (1000000 per call),
+ `"cache_min_calls"` (1000) and `"cache_max_rows"` (100 per call).
+
+ Writes a JSON array to `*out_json`, in the core's deterministic order, each element
+ `{"strategy":"INDEX_HINT"|"QUERY_REWRITE"|"MATERIALIZED_VIEW"|"PARTITION_PRUNING"|
+ "PARALLEL_EXECUTION"|"CACHE_RESULT","fingerprint":"16 hex","table":str|null,"columns":[str],
+ "reason":str,"evidence":{…as above…},"statement":str|null,"confidence":0..1}`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (evidence or config not a JSON object, a field of the wrong type or out of range, an unknown
+ field). Thread-safe.
+
+ # Safety
+ Each `(ptr, len)` pair readable; `out_json` writable.
+ */
+cog_status cog_query_suggest(const uint8_t *sql,
+                             size_t sql_len,
+                             const uint8_t *evidence_json,
+                             size_t evidence_json_len,
+                             const uint8_t *config_json,
+                             size_t config_json_len,
+                             struct cog_string *out_json);
+
+/*
+ Write the documented default options, in the form `cog_query_tracker_new` takes, to
+ `*out_json`: `{"max_fingerprints":5000,"slow_ms":1000.0,"slow_min_calls":10,"slow_p95_ms":null,
+ "mask_examples":false,"suggest":{…every threshold of `cog_query_suggest`…}}` (`shards`, 16 by
+ default, is a tuning knob left out).
+ Bindings start from it so that the defaults live in one place.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_json` writable.
+ */
+cog_status cog_query_tracker_default_options_json(struct cog_string *out_json);
+
+/*
+ Create an empty tracker. `options_json` is empty (every default) or an object with any of:
+ `"max_fingerprints"` (≥ 1, default 5000, like `pg_stat_statements.max`; past it the
+ fingerprint with the least total time is evicted), `"slow_ms"` (≥ 0, default 1000: a mean above
+ it is slow…), `"slow_min_calls"` (≥ 1, default 10: …over at least this many calls),
+ `"slow_p95_ms"` (≥ 0 or null, default null: a p95 above it is also slow), `"mask_examples"`
+ (default false: keep the normalised text instead of the slowest statement, so no user data is
+ held), `"shards"` (1–256, default 16) and `"suggest"` (the thresholds object of
+ `cog_query_suggest`, used by `cog_query_tracker_suggestions_json`).
+
+ `on_slow` (may be NULL) is called once per fingerprint when it becomes slow; see
+ `cog_query_slow_fn`. Write the handle to `*out_tracker`; release it with
+ `cog_query_tracker_free`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_ARGUMENT` (options not a JSON object,
+ a field of the wrong type or out of range, an unknown field).
+
+ # Safety
+ `(options_json, options_json_len)` readable; `out_tracker` writable; `on_slow` and `user_data`
+ usable from any thread, concurrently, until the tracker is freed.
+ */
+cog_status cog_query_tracker_new(const uint8_t *options_json,
+                                 size_t options_json_len,
+                                 cog_query_slow_fn on_slow,
+                                 void *user_data,
+                                 struct cog_query_tracker **out_tracker);
+
+/*
+ Release a tracker. NULL is fine. Not to be called while another thread still uses it.
+
+ # Safety
+ `tracker` is NULL or a handle from `cog_query_tracker_new` that has not been freed.
+ */
+void cog_query_tracker_free(struct cog_query_tracker *tracker);
+
+/*
+ Record one execution of the statement `(sql, sql_len)` (UTF-8): fingerprint it and update its
+ statistics. `duration_ms` is its execution time (finite, ≥ 0; over one day counts as one day),
+ `rows_examined` 0 when unknown, `cache_hit` -1 (no cache involved / unknown), 0 (miss) or 1
+ (hit), `now_ms` the Unix time in milliseconds. May call the `on_slow` callback.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (`duration_ms` NaN, infinite or negative; `cache_hit` not -1, 0 or 1): nothing is recorded.
+ Thread-safe.
+
+ # Safety
+ `(sql, sql_len)` readable.
+ */
+cog_status cog_query_tracker_record(const struct cog_query_tracker *tracker,
+                                    const uint8_t *sql,
+                                    size_t sql_len,
+                                    double duration_ms,
+                                    uint64_t rows_examined,
+                                    uint64_t rows_returned,
+                                    int32_t cache_hit,
+                                    int64_t now_ms);
+
+/*
+ Write every fingerprint's statistics as a JSON array to `*out_json`, by total time descending
+ (ties: id ascending). Each element: `{"id":"16 hex","normalized","kind","calls","total_ms",
+ "min_ms","max_ms","mean_ms","sum_sq_dev_ms2","stddev_ms","p50_ms","p95_ms","p99_ms",
+ "rows_examined","rows_returned","cache_hits","cache_misses","first_seen_ms","last_seen_ms",
+ "example","example_ms","efficiency","is_slow","histogram_us":[[us,count]…]}` (times in
+ milliseconds; `efficiency` is `(rows_returned / rows_examined) / (1 + mean_ms / 100)` capped at
+ 1, the row ratio taken as 1 when no rows were examined).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_json` writable.
+ */
+cog_status cog_query_tracker_stats_json(const struct cog_query_tracker *tracker,
+                                        struct cog_string *out_json);
+
+/*
+ Write the slow fingerprints as a JSON array to `*out_json`, in the order and form of
+ `cog_query_tracker_stats_json`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_json` writable.
+ */
+cog_status cog_query_tracker_slow_queries_json(const struct cog_query_tracker *tracker,
+                                               struct cog_string *out_json);
+
+/*
+ Write advice for every tracked fingerprint (its example statement analysed, its statistics as
+ the evidence, the `"suggest"` thresholds of the options) as a JSON array to `*out_json`:
+ fingerprints by total time descending, each one's suggestions in the order and form of
+ `cog_query_suggest`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_json` writable.
+ */
+cog_status cog_query_tracker_suggestions_json(const struct cog_query_tracker *tracker,
+                                              struct cog_string *out_json);
+
+/*
+ Write a snapshot of the statistics as JSON to `*out_json`, for export or for
+ `cog_query_tracker_merge_json` in another process:
+ `{"version":1,"histogram_significant_digits":2,"evictions":int,"queries":[…]}`, each query as
+ in `cog_query_tracker_stats_json`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_json` writable.
+ */
+cog_status cog_query_tracker_snapshot_json(const struct cog_query_tracker *tracker,
+                                           struct cog_string *out_json);
+
+/*
+ Fold a snapshot (`cog_query_tracker_snapshot_json` of any tracker, any process) into this
+ tracker as if its executions had been recorded here: exact for counts, sums, min, max, rows,
+ cache counters and first/last seen; percentiles merge at histogram resolution (1 %).
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (not JSON, a missing or wrong-typed field, another format version, inconsistent figures):
+ nothing is merged. Thread-safe.
+
+ # Safety
+ `(snapshot_json, snapshot_json_len)` readable.
+ */
+cog_status cog_query_tracker_merge_json(const struct cog_query_tracker *tracker,
+                                        const uint8_t *snapshot_json,
+                                        size_t snapshot_json_len);
+
+/*
+ Forget every fingerprint and zero the eviction count; slow callbacks can fire again.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `tracker` is NULL or a live handle.
+ */
+cog_status cog_query_tracker_reset(const struct cog_query_tracker *tracker);
+
+/*
+ Write the number of fingerprints tracked to `*out_len` and how many were evicted to stay within
+ `max_fingerprints` (plus those of merged snapshots) to `*out_evictions`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `out_len` and `out_evictions` writable.
+ */
+cog_status cog_query_tracker_counts(const struct cog_query_tracker *tracker,
+                                    size_t *out_len,
+                                    uint64_t *out_evictions);
+
+/*
+ Import a MySQL slow query log file (`slow_query_log = ON`, `log_output = FILE`; MySQL, Percona
+ Server, MariaDB) at `(path, path_len)`: every readable entry is recorded as one execution (seen
+ at its `SET timestamp`, else `now_ms`). Entries that cannot be read are not skipped silently:
+ the report written to `*out_report_json` lists them with their 1-based line numbers:
+ `{"imported":int,"calls":int,"errors":[{"line":int,"message":str}],"summary":str}`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (path),
+ `COG_STATUS_INVALID_ARGUMENT` (empty path, the file cannot be opened or read: nothing is
+ recorded then). Thread-safe.
+
+ # Safety
+ `(path, path_len)` readable; `out_report_json` writable.
+ */
+cog_status cog_query_tracker_load_mysql_slow_log(const struct cog_query_tracker *tracker,
+                                                 const uint8_t *path,
+                                                 size_t path_len,
+                                                 int64_t now_ms,
+                                                 struct cog_string *out_report_json);
+
+/*
+ Import a PostgreSQL `pg_stat_statements` CSV export (`\copy (select * from pg_stat_statements)
+ to 'stats.csv' csv header`, PostgreSQL 13+ or older column names) at `(path, path_len)`: every
+ readable row is recorded as its calls, times and rows, seen at `now_ms`. The report is written
+ to `*out_report_json` as for `cog_query_tracker_load_mysql_slow_log`.
+
+ Errors: as `cog_query_tracker_load_mysql_slow_log`, plus `COG_STATUS_INVALID_ARGUMENT` when the
+ header names no query column. Thread-safe.
+
+ # Safety
+ `(path, path_len)` readable; `out_report_json` writable.
+ */
+cog_status cog_query_tracker_load_pg_stat_statements(const struct cog_query_tracker *tracker,
+                                                     const uint8_t *path,
+                                                     size_t path_len,
+                                                     int64_t now_ms,
+                                                     struct cog_string *out_report_json);
 
 /*
  The stable name of a status (`"OK"`, `"SIGNATURE_MISMATCH"`, …), as used in the shared test

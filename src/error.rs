@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::context::ContextError;
 use crate::idempotency::StoreError;
 use crate::validation::ValidationError;
 use crate::webhook::{EventError, WebhookError};
@@ -15,8 +16,8 @@ use crate::webhook::{EventError, WebhookError};
 ///
 /// The numbers are the same in Rust, C (`cog_status`), Python (`cognition_core.ErrorCode`) and Go
 /// (`cognition.ErrorCode`). Blocks: `1..=99` general, `100..=149` webhook signatures, `150..=199`
-/// webhook event parsing, `200..=299` idempotency stores, `500..=599` code validation; later capabilities take the following
-/// blocks of 100.
+/// webhook event parsing, `200..=299` idempotency stores, `400..=499` context memory and
+/// packing, `500..=599` code validation; later capabilities take the following blocks of 100.
 ///
 /// # Example
 /// ```
@@ -82,6 +83,28 @@ pub enum ErrorCode {
     /// The store's backend failed (I/O, locks, a user store's exception).
     StoreBackend = 207,
 
+    /// The CRITICAL entries do not fit the token budget, even compressed.
+    ContextBudgetTooSmall = 400,
+    /// An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+    ContextUnknownEncoding = 401,
+    /// Content held secrets or personal data and the masking mode is `reject`.
+    ContextSensitiveContent = 402,
+    /// No entry of the tenant has the id.
+    ContextEntryNotFound = 403,
+    /// A tenant was empty, too long or contained control characters.
+    ContextInvalidTenant = 404,
+    /// An entry's content or summary was over the size limit.
+    ContextEntryTooLarge = 405,
+    /// An entry's content was empty.
+    ContextEmptyContent = 406,
+    /// The tenant already has an entry with the id.
+    ContextDuplicateId = 407,
+    /// An importance name was not critical, high, medium, low or trivial.
+    ContextInvalidImportance = 408,
+    /// The long-term context store failed.
+    ContextStoreBackend = 409,
+    /// A context argument was over a documented limit (query, id, entry count).
+    ContextLimitExceeded = 410,
     /// The source to validate exceeded [`crate::validation::MAX_SOURCE_LEN`].
     ValidationInputTooLarge = 500,
     /// The source to validate was not valid UTF-8.
@@ -120,6 +143,17 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::FingerprintConflict,
     ErrorCode::StoreCorrupt,
     ErrorCode::StoreBackend,
+    ErrorCode::ContextBudgetTooSmall,
+    ErrorCode::ContextUnknownEncoding,
+    ErrorCode::ContextSensitiveContent,
+    ErrorCode::ContextEntryNotFound,
+    ErrorCode::ContextInvalidTenant,
+    ErrorCode::ContextEntryTooLarge,
+    ErrorCode::ContextEmptyContent,
+    ErrorCode::ContextDuplicateId,
+    ErrorCode::ContextInvalidImportance,
+    ErrorCode::ContextStoreBackend,
+    ErrorCode::ContextLimitExceeded,
     ErrorCode::ValidationInputTooLarge,
     ErrorCode::ValidationInvalidUtf8,
     ErrorCode::ValidationUnknownLevel,
@@ -155,6 +189,17 @@ impl ErrorCode {
             ErrorCode::FingerprintConflict => "FINGERPRINT_CONFLICT",
             ErrorCode::StoreCorrupt => "STORE_CORRUPT",
             ErrorCode::StoreBackend => "STORE_BACKEND",
+            ErrorCode::ContextBudgetTooSmall => "CONTEXT_BUDGET_TOO_SMALL",
+            ErrorCode::ContextUnknownEncoding => "CONTEXT_UNKNOWN_ENCODING",
+            ErrorCode::ContextSensitiveContent => "CONTEXT_SENSITIVE_CONTENT",
+            ErrorCode::ContextEntryNotFound => "CONTEXT_ENTRY_NOT_FOUND",
+            ErrorCode::ContextInvalidTenant => "CONTEXT_INVALID_TENANT",
+            ErrorCode::ContextEntryTooLarge => "CONTEXT_ENTRY_TOO_LARGE",
+            ErrorCode::ContextEmptyContent => "CONTEXT_EMPTY_CONTENT",
+            ErrorCode::ContextDuplicateId => "CONTEXT_DUPLICATE_ID",
+            ErrorCode::ContextInvalidImportance => "CONTEXT_INVALID_IMPORTANCE",
+            ErrorCode::ContextStoreBackend => "CONTEXT_STORE_BACKEND",
+            ErrorCode::ContextLimitExceeded => "CONTEXT_LIMIT_EXCEEDED",
             ErrorCode::ValidationInputTooLarge => "VALIDATION_INPUT_TOO_LARGE",
             ErrorCode::ValidationInvalidUtf8 => "VALIDATION_INVALID_UTF8",
             ErrorCode::ValidationUnknownLevel => "VALIDATION_UNKNOWN_LEVEL",
@@ -168,6 +213,7 @@ impl ErrorCode {
         match self as u32 {
             100..=199 => ErrorFamily::Webhook,
             200..=299 => ErrorFamily::Store,
+            400..=499 => ErrorFamily::Context,
             500..=599 => ErrorFamily::Validation,
             _ => ErrorFamily::General,
         }
@@ -200,6 +246,8 @@ pub enum ErrorFamily {
     Webhook,
     /// Idempotency stores and the webhook processor.
     Store,
+    /// Context memory, token budgets and masking.
+    Context,
     /// Code validation input and test-runner errors.
     Validation,
 }
@@ -225,6 +273,9 @@ pub enum Error {
     /// An idempotency store operation failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A context memory, budget or masking operation failed.
+    #[error(transparent)]
+    Context(#[from] ContextError),
     /// Code validation could not run.
     #[error(transparent)]
     Validation(#[from] ValidationError),
@@ -240,6 +291,7 @@ impl Error {
             Error::Webhook(e) => e.code(),
             Error::Event(e) => e.code(),
             Error::Store(e) => e.code(),
+            Error::Context(e) => e.code(),
             Error::Validation(e) => e.code(),
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }

@@ -26,6 +26,25 @@
 //! # Ok::<(), cognition_core::Error>(())
 //! ```
 //!
+//! ## Context windows for LLM apps
+//!
+//! Keep per-tenant memories (secrets masked on insert) and pack the best of them into an exact
+//! token budget — optimally, CRITICAL facts always in, every choice explained:
+//!
+//! ```
+//! use cognition_core::context::{ContextMemory, Importance, MemoryConfig, NewEntry};
+//!
+//! let memory = ContextMemory::new(MemoryConfig::new())?;
+//! let now = 1_700_000_000_000;
+//! memory.add("acme", NewEntry::new("Billing contact: ada@example.com").importance(Importance::Critical), now)?;
+//! memory.add("acme", NewEntry::new("Refunds are possible within 30 days."), now)?;
+//!
+//! let window = memory.build_window("acme", "refund", 100, 20, now)?;
+//! assert!(window.tokens <= 80);
+//! assert_eq!(window.text, "Billing contact: [EMAIL]\n\nRefunds are possible within 30 days.");
+//! # Ok::<(), cognition_core::Error>(())
+//! ```
+//!
 //! ## Code validation
 //!
 //! Check Python source the way Ruff and Bandit users expect (same rule codes, `# noqa`,
@@ -45,6 +64,7 @@
 #![forbid(unsafe_code)]
 
 mod clock;
+pub mod context;
 mod error;
 pub mod idempotency;
 pub mod query;

@@ -1,5 +1,6 @@
 // Package cognition is the Go face of cognition-core: Stripe and Standard Webhooks signature
-// verification and typed billing events, computed by the Rust core through its C ABI
+// verification, typed billing events, exactly-once processing and query-efficiency statistics,
+// computed by the Rust core through its C ABI
 // (include/cognition.h) and linked statically, so a Go service ships one binary.
 //
 // # Building
@@ -31,6 +32,18 @@
 // duplicate delivery returns the stored result without calling the handler again. Handler errors
 // are retried unless wrapped with [Permanent]; panics are recovered and retried.
 //
+// # Query statistics
+//
+// [Fingerprint] groups SQL statements by shape the way pt-fingerprint and pg_stat_statements do
+// (literals and parameters become ?, a stable 64-bit id, pt-query-digest's Query ID). A
+// [QueryTracker] ([NewQueryTracker]) records every executed statement ([QueryTracker.Record])
+// from many goroutines with bounded memory, and reports per-fingerprint [QueryStats] (calls,
+// times, percentiles, rows, the efficiency score), the slow ones (optionally with a [WithOnSlow]
+// callback) and [Suggestion]s (index hints with the CREATE INDEX statement, rewrites, caching…).
+// Snapshots merge across processes ([QueryTracker.Snapshot], [QueryTracker.Merge]);
+// [QueryTracker.LoadMySQLSlowLog] and [QueryTracker.LoadPgStatStatements] import what a database
+// already logged.
+//
 // # Errors
 //
 // Every failure is a *[Error] carrying a stable [ErrorCode] (the numbers of cog_status, shared
@@ -47,6 +60,6 @@
 // # Concurrency
 //
 // Every function is safe to call from many goroutines at once. Results are plain Go values
-// that hold no C memory. [Store] and [Processor] hold library handles: call Close when done (a
-// finalizer is only a fallback); both are safe for concurrent use.
+// that hold no C memory. [Store], [Processor] and [QueryTracker] hold library handles: call Close
+// when done (a finalizer is only a fallback); all are safe for concurrent use.
 package cognition

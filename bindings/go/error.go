@@ -7,7 +7,7 @@ import (
 
 // ErrorCode is the stable number of a failure, equal to the C ABI's cog_status and to the Rust
 // core's ErrorCode: 1–99 general, 100–149 webhook signatures, 150–199 event parsing, 200–299
-// idempotency stores. Codes are never renumbered.
+// idempotency stores, 400–499 context memory and packing. Codes are never renumbered.
 type ErrorCode uint32
 
 // The error codes, one per cog_status value except COG_STATUS_OK.
@@ -63,6 +63,29 @@ const (
 	CodeStoreCorrupt ErrorCode = 206
 	// CodeStoreBackend: the store's backend failed.
 	CodeStoreBackend ErrorCode = 207
+
+	// CodeContextBudgetTooSmall: the CRITICAL entries do not fit the token budget, even compressed.
+	CodeContextBudgetTooSmall ErrorCode = 400
+	// CodeContextUnknownEncoding: an encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+	CodeContextUnknownEncoding ErrorCode = 401
+	// CodeContextSensitiveContent: content held secrets or personal data and the masking mode is `reject`.
+	CodeContextSensitiveContent ErrorCode = 402
+	// CodeContextEntryNotFound: no entry of the tenant has the id.
+	CodeContextEntryNotFound ErrorCode = 403
+	// CodeContextInvalidTenant: a tenant was empty, too long or contained control characters.
+	CodeContextInvalidTenant ErrorCode = 404
+	// CodeContextEntryTooLarge: an entry's content or summary was over the size limit.
+	CodeContextEntryTooLarge ErrorCode = 405
+	// CodeContextEmptyContent: an entry's content was empty.
+	CodeContextEmptyContent ErrorCode = 406
+	// CodeContextDuplicateId: the tenant already has an entry with the id.
+	CodeContextDuplicateId ErrorCode = 407
+	// CodeContextInvalidImportance: an importance name was not critical, high, medium, low or trivial.
+	CodeContextInvalidImportance ErrorCode = 408
+	// CodeContextStoreBackend: the long-term context store failed.
+	CodeContextStoreBackend ErrorCode = 409
+	// CodeContextLimitExceeded: a context argument was over a documented limit (query, id, entry count).
+	CodeContextLimitExceeded ErrorCode = 410
 	// CodeValidationInputTooLarge: the source to validate exceeded the size limit (16 MiB).
 	CodeValidationInputTooLarge ErrorCode = 500
 	// CodeValidationInvalidUTF8: the source to validate was not valid UTF-8.
@@ -107,6 +130,17 @@ var (
 	ErrFingerprintConflict       = &Error{Code: CodeFingerprintConflict}
 	ErrStoreCorrupt              = &Error{Code: CodeStoreCorrupt}
 	ErrStoreBackend              = &Error{Code: CodeStoreBackend}
+	ErrContextBudgetTooSmall     = &Error{Code: CodeContextBudgetTooSmall}
+	ErrContextUnknownEncoding    = &Error{Code: CodeContextUnknownEncoding}
+	ErrContextSensitiveContent   = &Error{Code: CodeContextSensitiveContent}
+	ErrContextEntryNotFound      = &Error{Code: CodeContextEntryNotFound}
+	ErrContextInvalidTenant      = &Error{Code: CodeContextInvalidTenant}
+	ErrContextEntryTooLarge      = &Error{Code: CodeContextEntryTooLarge}
+	ErrContextEmptyContent       = &Error{Code: CodeContextEmptyContent}
+	ErrContextDuplicateId        = &Error{Code: CodeContextDuplicateId}
+	ErrContextInvalidImportance  = &Error{Code: CodeContextInvalidImportance}
+	ErrContextStoreBackend       = &Error{Code: CodeContextStoreBackend}
+	ErrContextLimitExceeded      = &Error{Code: CodeContextLimitExceeded}
 	ErrValidationInputTooLarge   = &Error{Code: CodeValidationInputTooLarge}
 	ErrValidationInvalidUTF8     = &Error{Code: CodeValidationInvalidUTF8}
 	ErrValidationUnknownLevel    = &Error{Code: CodeValidationUnknownLevel}

@@ -78,3 +78,33 @@ func ExampleProcessor() {
 	// processed false 200 {"invoice":"in_1"} <nil>
 	// duplicate true 200 {"invoice":"in_1"} <nil>
 }
+
+func ExampleFingerprint() {
+	fp, err := cognition.Fingerprint("SELECT name FROM users WHERE id IN (1, 2, 3) LIMIT 10 OFFSET 20")
+	fmt.Println(fp.Normalized, fp.Kind, err)
+	same, _ := cognition.Fingerprint("select name from users where id in ($1) limit 5")
+	fmt.Println(fp.ID == same.ID)
+	// Output:
+	// select name from users where id in(?+) limit ? SELECT <nil>
+	// true
+}
+
+func ExampleQueryTracker() {
+	tracker, _ := cognition.NewQueryTracker(cognition.WithSlowThreshold(100*time.Millisecond), cognition.WithSlowMinCalls(5))
+	defer tracker.Close()
+	// Record every statement the application runs, e.g. from a database/sql wrapper.
+	for i := 0; i < 20; i++ {
+		sql := fmt.Sprintf("SELECT id, total FROM orders WHERE customer_id = %d", i)
+		_ = tracker.Record(sql, 150*time.Millisecond, 100_000, 2)
+	}
+	_ = tracker.Record("SELECT 1", time.Millisecond, 0, 1)
+
+	stats, _ := tracker.Stats()
+	top := stats[0]
+	fmt.Printf("%s: %d calls, mean %v, efficiency %.4f, slow %v\n", top.Normalized, top.Calls, top.Mean, top.Efficiency, top.IsSlow)
+	advice, _ := tracker.Suggestions()
+	fmt.Println(advice[0].Strategy, advice[0].Statement)
+	// Output:
+	// select id, total from orders where customer_id = ?: 20 calls, mean 150ms, efficiency 0.0000, slow true
+	// INDEX_HINT CREATE INDEX idx_orders_customer_id ON orders (customer_id)
+}

@@ -24,6 +24,16 @@ Handle each event exactly once, with retries and a queryable record::
     result = processor.process(body, request.headers["Stripe-Signature"])
     return Response(status=result.http_status)  # 409 while another worker holds the event
 
+See which query shapes are slow, how efficient they are and what to do about them, in-process
+(like pg_stat_statements, for any database)::
+
+    tracker = cognition_core.QueryTracker(slow_ms=500, on_slow=alert)
+    tracker.record(sql, duration_ms, rows_examined=..., rows_returned=cursor.rowcount)
+    for stats in tracker.stats()[:10]:
+        print(stats.fingerprint, stats.calls, stats.mean_ms, stats.efficiency, stats.normalized)
+    for advice in tracker.suggestions():
+        print(advice.strategy, advice.reason, advice.statement or "")
+
 Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
 and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
 every function is safe to call from several threads.
@@ -34,6 +44,7 @@ from __future__ import annotations
 from ._backend import RecordBackend, RecordDict
 from ._errors import (
     CognitionError,
+    ContextError,
     ErrorCode,
     EventParseError,
     InvalidArgumentError,
@@ -52,22 +63,32 @@ from ._native import (
     BackendStore,
     Claim,
     Event,
+    Evidence,
+    Fingerprint,
     IdempotencyStore,
+    ImportIssue,
+    ImportReport,
     LeaseToken,
     MemoryStore,
     Page,
     ProcessResult,
+    QueryStats,
+    QueryTracker,
     Record,
     RetryDecision,
     RetryPolicy,
     SqliteStore,
     Stats,
+    SuggestConfig,
+    Suggestion,
     WebhookProcessor,
     __version__,
     construct_event,
+    fingerprint,
     parse_event,
     sign_standard_webhook,
     sign_webhook,
+    suggest,
     verify_standard_webhook,
     verify_webhook,
 )
@@ -82,16 +103,23 @@ __all__ = [
     "BackendStore",
     "Claim",
     "CognitionError",
+    "ContextError",
     "ErrorCode",
     "Event",
     "EventParseError",
+    "Evidence",
+    "Fingerprint",
     "IdempotencyStore",
+    "ImportIssue",
+    "ImportReport",
     "InvalidArgumentError",
     "LeaseToken",
     "MemoryStore",
     "Page",
     "PermanentFailure",
     "ProcessResult",
+    "QueryStats",
+    "QueryTracker",
     "Record",
     "RecordBackend",
     "RecordDict",
@@ -101,13 +129,17 @@ __all__ = [
     "SqliteStore",
     "Stats",
     "StoreError",
+    "SuggestConfig",
+    "Suggestion",
     "ValidationInputError",
     "WebhookProcessor",
     "__version__",
     "construct_event",
+    "fingerprint",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
+    "suggest",
     "verify_standard_webhook",
     "verify_webhook",
 ]

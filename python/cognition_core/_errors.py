@@ -11,6 +11,7 @@ import enum
 
 __all__ = [
     "CognitionError",
+    "ContextError",
     "ErrorCode",
     "EventParseError",
     "InvalidArgumentError",
@@ -52,6 +53,18 @@ class ErrorCode(enum.IntEnum):
     FINGERPRINT_CONFLICT = 205
     STORE_CORRUPT = 206
     STORE_BACKEND = 207
+    # Context memory, token budgets and masking (400-499).
+    CONTEXT_BUDGET_TOO_SMALL = 400
+    CONTEXT_UNKNOWN_ENCODING = 401
+    CONTEXT_SENSITIVE_CONTENT = 402
+    CONTEXT_ENTRY_NOT_FOUND = 403
+    CONTEXT_INVALID_TENANT = 404
+    CONTEXT_ENTRY_TOO_LARGE = 405
+    CONTEXT_EMPTY_CONTENT = 406
+    CONTEXT_DUPLICATE_ID = 407
+    CONTEXT_INVALID_IMPORTANCE = 408
+    CONTEXT_STORE_BACKEND = 409
+    CONTEXT_LIMIT_EXCEEDED = 410
     # Code validation (500-599).
     VALIDATION_INPUT_TOO_LARGE = 500
     VALIDATION_INVALID_UTF8 = 501
@@ -103,6 +116,9 @@ class StoreError(CognitionError):
     corrupt or failing storage. Nothing was changed by the failed call."""
 
 
+class ContextError(CognitionError):
+    """A context memory, token budget or masking operation failed (codes 400-499): critical
+    entries that do not fit, unknown encoding, rejected sensitive content, unknown entry."""
 class ValidationInputError(CognitionError, ValueError):
     """Code validation could not run (codes 500-599): source too large or not UTF-8, unknown
     level, unreadable path, or a test runner that could not start. Findings in the code are never
@@ -130,6 +146,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return SignatureVerificationError
     if 200 <= code <= 299:
         return StoreError
+    if 400 <= code <= 499:
+        return ContextError
     if 500 <= code <= 599:
         return ValidationInputError
     if code == ErrorCode.PANIC:

@@ -24,23 +24,33 @@ __all__ = [
     "BackendStore",
     "Claim",
     "Event",
+    "Evidence",
+    "Fingerprint",
     "IdempotencyStore",
+    "ImportIssue",
+    "ImportReport",
     "LeaseToken",
     "MemoryStore",
     "Page",
     "ProcessResult",
+    "QueryStats",
+    "QueryTracker",
     "Record",
     "RetryDecision",
     "RetryPolicy",
     "SqliteStore",
     "Stats",
+    "SuggestConfig",
+    "Suggestion",
     "WebhookProcessor",
     "__version__",
     "construct_event",
     "error_codes",
+    "fingerprint",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
+    "suggest",
     "verify_standard_webhook",
     "verify_webhook",
 ]
@@ -593,3 +603,398 @@ class WebhookProcessor:
         """Return the record of ``event_id``, or ``None``."""
     def purge(self, older_than_days: int = 90) -> int:
         """Delete finished records older than ``older_than_days`` by the processor's clock."""
+
+# ---------------------------------------------------------------------------------------- query
+
+@final
+class Fingerprint:
+    """The shape of a SQL statement, as pt-fingerprint and pg_stat_statements group statements.
+
+    Statements that differ only in literals, bind parameters, comments, whitespace, keyword case
+    or the length of an ``IN (...)``/``VALUES`` list share one fingerprint. Immutable; equal when
+    the ids and normalised texts are.
+    """
+
+    @property
+    def id(self) -> str:
+        """The stable 64-bit id (first 8 bytes of SHA-256 of ``normalized``), 16 hex digits."""
+    @property
+    def normalized(self) -> str:
+        """The normalised text: ``select * from users where id = ?``."""
+    @property
+    def kind(self) -> str:
+        """``SELECT``, ``JOIN``, ``AGGREGATE``, ``INSERT``, ``UPDATE``, ``DELETE``, ``DDL`` or
+        ``OTHER``."""
+    @property
+    def query_id(self) -> str:
+        """pt-query-digest's Query ID of the statement (``0x`` + 32 upper-case hex digits), so
+        reports line up with the tool DBAs already run."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def fingerprint(sql: str) -> Fingerprint:
+    """Return the fingerprint of ``sql``; any text gets one (other dialects, garbage, 1 MB).
+
+    Raises:
+        TypeError: ``sql`` is not a ``str``.
+        InvalidArgumentError: ``INVALID_UTF8``: ``sql`` holds a lone surrogate.
+    """
+
+@final
+class QueryStats:
+    """The statistics of one fingerprint, copied out of a :class:`QueryTracker`. Times are
+    milliseconds; percentiles come from a histogram and are within 1 %; seen times are Unix ms."""
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint id, 16 hex digits (:attr:`Fingerprint.id`)."""
+    @property
+    def normalized(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def calls(self) -> int: ...
+    @property
+    def total_ms(self) -> float: ...
+    @property
+    def min_ms(self) -> float: ...
+    @property
+    def max_ms(self) -> float: ...
+    @property
+    def mean_ms(self) -> float: ...
+    @property
+    def stddev_ms(self) -> float:
+        """The population standard deviation, as pg_stat_statements reports it."""
+    @property
+    def p50_ms(self) -> float: ...
+    @property
+    def p95_ms(self) -> float: ...
+    @property
+    def p99_ms(self) -> float: ...
+    @property
+    def rows_examined(self) -> int:
+        """Rows examined, summed over all calls (0 when the driver does not report them)."""
+    @property
+    def rows_returned(self) -> int: ...
+    @property
+    def cache_hits(self) -> int: ...
+    @property
+    def cache_misses(self) -> int: ...
+    @property
+    def first_seen_ms(self) -> int: ...
+    @property
+    def last_seen_ms(self) -> int: ...
+    @property
+    def example(self) -> str:
+        """The slowest statement seen (its normalised text when examples are masked), at most
+        4096 bytes."""
+    @property
+    def example_ms(self) -> float: ...
+    @property
+    def efficiency(self) -> float:
+        """``(rows_returned / rows_examined) / (1 + mean_ms / 100)``, capped at 1; with no rows
+        examined, the row ratio is taken as 1."""
+    @property
+    def is_slow(self) -> bool:
+        """Whether the tracker judged the shape slow when this copy was made."""
+    def percentile_ms(self, q: float) -> float:
+        """The time at quantile ``q`` (``0.0`` to ``1.0``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return every figure above as a new dict."""
+
+@final
+class Evidence:
+    """The measurements advice is based on; ``rows_examined``/``rows_returned`` are totals.
+
+    ``p95_ms`` defaults to ``mean_ms`` and ``efficiency`` to the score of the other figures.
+
+    Raises:
+        InvalidArgumentError: a negative count, a negative or non-finite time, or an
+            ``efficiency`` outside ``[0, 1]``.
+    """
+
+    def __new__(
+        cls,
+        *,
+        calls: int,
+        mean_ms: float,
+        rows_examined: int,
+        rows_returned: int,
+        p95_ms: float | None = None,
+        efficiency: float | None = None,
+    ) -> Evidence: ...
+    @property
+    def calls(self) -> int: ...
+    @property
+    def mean_ms(self) -> float: ...
+    @property
+    def p95_ms(self) -> float: ...
+    @property
+    def rows_examined(self) -> int: ...
+    @property
+    def rows_returned(self) -> int: ...
+    @property
+    def efficiency(self) -> float: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Suggestion:
+    """One piece of advice about one fingerprint: a heuristic for a human to review."""
+
+    @property
+    def strategy(self) -> str:
+        """``INDEX_HINT``, ``QUERY_REWRITE``, ``MATERIALIZED_VIEW``, ``PARTITION_PRUNING``,
+        ``PARALLEL_EXECUTION`` or ``CACHE_RESULT``."""
+    @property
+    def fingerprint(self) -> str:
+        """The id of the fingerprint it is about, 16 hex digits."""
+    @property
+    def table(self) -> str | None: ...
+    @property
+    def columns(self) -> list[str]:
+        """The columns it concerns (the index columns, in order, for an index hint)."""
+    @property
+    def reason(self) -> str:
+        """Why, in words, ending with the evidence numbers."""
+    @property
+    def statement(self) -> str | None:
+        """The ``CREATE INDEX ... ON table (...)`` to run, for an index hint."""
+    @property
+    def confidence(self) -> float:
+        """How sure the rule is, ``0.0`` to ``1.0``."""
+    @property
+    def evidence(self) -> Evidence: ...
+    def to_dict(self) -> dict[str, Any]:
+        """Return the suggestion as a new dict (``evidence`` as a dict)."""
+
+@final
+class SuggestConfig:
+    """Thresholds for advice; an argument left ``None`` keeps its documented default.
+
+    Args:
+        index_min_calls: index hints need at least this many calls (10).
+        low_efficiency: ...and an efficiency below this (0.2).
+        rewrite_min_calls: query rewrites need at least this many calls (1).
+        large_offset: an ``OFFSET`` at or above this is deep pagination (1000).
+        aggregate_min_calls: materialised views need this many calls (100)...
+        aggregate_min_rows: ...this many rows examined per call (100,000)...
+        aggregate_min_mean_ms: ...and this mean time (100 ms).
+        large_scan_rows: rows examined per call of a very large scan, for partition pruning
+            and parallel execution (1,000,000).
+        cache_min_calls: result caching needs this many calls (1000)...
+        cache_max_rows: ...and at most this many rows returned per call (100).
+
+    Raises:
+        InvalidArgumentError: a negative count or time, or ``low_efficiency`` outside
+            ``[0, 1]``.
+    """
+
+    def __new__(
+        cls,
+        *,
+        index_min_calls: int | None = None,
+        low_efficiency: float | None = None,
+        rewrite_min_calls: int | None = None,
+        large_offset: int | None = None,
+        aggregate_min_calls: int | None = None,
+        aggregate_min_rows: int | None = None,
+        aggregate_min_mean_ms: float | None = None,
+        large_scan_rows: int | None = None,
+        cache_min_calls: int | None = None,
+        cache_max_rows: int | None = None,
+    ) -> SuggestConfig: ...
+    @property
+    def index_min_calls(self) -> int: ...
+    @property
+    def low_efficiency(self) -> float: ...
+    @property
+    def rewrite_min_calls(self) -> int: ...
+    @property
+    def large_offset(self) -> int: ...
+    @property
+    def aggregate_min_calls(self) -> int: ...
+    @property
+    def aggregate_min_rows(self) -> int: ...
+    @property
+    def aggregate_min_mean_ms(self) -> float: ...
+    @property
+    def large_scan_rows(self) -> int: ...
+    @property
+    def cache_min_calls(self) -> int: ...
+    @property
+    def cache_max_rows(self) -> int: ...
+
+def suggest(sql: str, evidence: Evidence, config: SuggestConfig | None = None) -> list[Suggestion]:
+    """Return the advice for ``sql`` measured as ``evidence``, with ``config``'s thresholds
+    (default: the documented ones). :meth:`QueryTracker.suggestions` does this for every
+    tracked fingerprint.
+
+    Raises:
+        TypeError: ``sql`` is not a ``str``.
+        InvalidArgumentError: ``INVALID_UTF8``: ``sql`` holds a lone surrogate.
+    """
+
+@final
+class ImportIssue:
+    """An entry of an imported file that was not recorded, and why."""
+
+    @property
+    def line(self) -> int:
+        """The 1-based line of the entry (or of the offending line inside it)."""
+    @property
+    def message(self) -> str: ...
+
+@final
+class ImportReport:
+    """What a ``load_*`` call recorded, and each entry it could not, with its line."""
+
+    @property
+    def imported(self) -> int:
+        """Entries recorded into the tracker."""
+    @property
+    def calls(self) -> int:
+        """Executions those entries stand for."""
+    @property
+    def errors(self) -> list[ImportIssue]:
+        """The entries not recorded, in file order."""
+    @property
+    def is_clean(self) -> bool: ...
+    @property
+    def summary(self) -> str:
+        """One line for a log: ``3 queries imported (3 calls, 4500.015 ms), 2 errors: ...``."""
+
+@final
+class QueryTracker:
+    """Per-fingerprint statistics of executed statements, like pg_stat_statements in-process.
+
+    Args:
+        max_fingerprints: the most fingerprints kept (pg_stat_statements.max); past it the one
+            with the least total time is evicted and :attr:`evictions` counts it.
+        slow_ms: a fingerprint is slow when its mean exceeds this...
+        slow_min_calls: ...over at least this many calls.
+        slow_p95_ms: if set, a p95 above it (with ``slow_min_calls``) also makes it slow.
+        mask_examples: keep the normalised text as the example, never a real statement.
+        on_slow: called with the :class:`QueryStats` once, when a fingerprint becomes slow, on
+            the recording thread. An exception it raises is reported through
+            ``sys.unraisablehook`` (as CPython does for ``__del__``) and never reaches the code
+            that recorded.
+        suggest_config: the thresholds :meth:`suggestions` uses (default: the documented ones).
+
+    Raises:
+        InvalidArgumentError: a bound below 1 or a negative or non-finite threshold.
+        TypeError: ``on_slow`` is not callable.
+
+    Safe to share between threads: ``record`` runs without the interpreter lock.
+    """
+
+    def __new__(
+        cls,
+        *,
+        max_fingerprints: int = 5000,
+        slow_ms: float = 1000.0,
+        slow_min_calls: int = 10,
+        slow_p95_ms: float | None = None,
+        mask_examples: bool = False,
+        on_slow: Callable[[QueryStats], object] | None = None,
+        suggest_config: SuggestConfig | None = None,
+    ) -> QueryTracker: ...
+    def record(
+        self,
+        sql: str,
+        duration_ms: float,
+        rows_examined: int = 0,
+        rows_returned: int = 0,
+        cache_hit: bool | None = None,
+        *,
+        now_ms: int | None = None,
+    ) -> None:
+        """Record one execution of ``sql``.
+
+        Args:
+            sql: the statement as executed (literals and all; only its shape is kept, plus the
+                slowest one as the example unless ``mask_examples``).
+            duration_ms: how long it took; over one day counts as one day.
+            rows_examined: rows the database read (0 when unknown).
+            rows_returned: rows sent back (or affected).
+            cache_hit: whether a cache answered it; ``None`` when no cache is involved.
+            now_ms: Unix milliseconds; defaults to the system clock.
+
+        Raises:
+            InvalidArgumentError: a NaN, infinite or negative ``duration_ms``, a negative count,
+                or ``sql`` with a lone surrogate (``INVALID_UTF8``); nothing is recorded.
+            TypeError: an argument of the wrong type.
+        """
+    def stats(self) -> list[QueryStats]:
+        """Every fingerprint's statistics, by total time descending."""
+    def slow_queries(self) -> list[QueryStats]:
+        """The slow fingerprints, in :meth:`stats` order."""
+    def get(self, fingerprint: str | Fingerprint) -> QueryStats | None:
+        """The statistics of one fingerprint (its 16-hex-digit id), or ``None``."""
+    def suggestions(self) -> list[Suggestion]:
+        """Advice for every tracked fingerprint, from its example statement and statistics."""
+    def to_json(self) -> str:
+        """The statistics as a versioned JSON snapshot, for :meth:`merge` in another process."""
+    @staticmethod
+    def from_json(
+        json: str,
+        *,
+        max_fingerprints: int = 5000,
+        slow_ms: float = 1000.0,
+        slow_min_calls: int = 10,
+        slow_p95_ms: float | None = None,
+        mask_examples: bool = False,
+        on_slow: Callable[[QueryStats], object] | None = None,
+        suggest_config: SuggestConfig | None = None,
+    ) -> QueryTracker:
+        """A new tracker (configured as the constructor) holding the snapshot ``json``.
+
+        Raises:
+            InvalidArgumentError: ``json`` is not a snapshot this version reads.
+        """
+    def merge(self, snapshot: str | QueryTracker) -> None:
+        """Fold a snapshot in, as if its executions had been recorded here: exact for counts,
+        sums, min, max and rows; percentiles merge bucket by bucket (within 1 %).
+
+        Raises:
+            InvalidArgumentError: ``snapshot`` is not a snapshot this version reads.
+        """
+    def reset(self) -> None:
+        """Forget every fingerprint and zero :attr:`evictions`."""
+    def load_mysql_slow_log(
+        self, path: str | os.PathLike[str], *, now_ms: int | None = None
+    ) -> ImportReport:
+        """Record every entry of a MySQL slow query log (``# Query_time: ...`` blocks).
+
+        Malformed entries are not raised but listed in :attr:`ImportReport.errors` with their
+        line; the rest of the file is recorded. ``now_ms`` dates entries without a time.
+
+        Raises:
+            OSError: the file cannot be opened or read (``FileNotFoundError``, ...).
+        """
+    def load_pg_stat_statements(
+        self, path: str | os.PathLike[str], *, now_ms: int | None = None
+    ) -> ImportReport:
+        """Record every row of a ``pg_stat_statements`` CSV export (``\\copy ... csv header``).
+
+        Columns are found by name (PostgreSQL 13+ ``total_exec_time``... or the older
+        ``total_time``...); a header without a required column is one error at line 1.
+
+        Raises:
+            OSError: the file cannot be opened or read.
+        """
+    @property
+    def evictions(self) -> int:
+        """Fingerprints evicted to stay within ``max_fingerprints``."""
+    @property
+    def max_fingerprints(self) -> int: ...
+    @property
+    def slow_ms(self) -> float: ...
+    @property
+    def slow_min_calls(self) -> int: ...
+    @property
+    def slow_p95_ms(self) -> float | None: ...
+    @property
+    def mask_examples(self) -> bool: ...
+    @property
+    def suggest_config(self) -> SuggestConfig: ...
+    def __len__(self) -> int: ...

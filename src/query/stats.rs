@@ -30,6 +30,12 @@ pub const MAX_DURATION_MS: f64 = 86_400_000.0;
 /// The longest example statement kept, in bytes; longer ones are cut at a character boundary.
 pub const MAX_EXAMPLE_LEN: usize = 4096;
 
+/// The longest normalised text kept per fingerprint, in bytes; longer ones are cut at a character
+/// boundary. The fingerprint id is still computed over the whole normalised text (so two long
+/// statements differing only past the cut stay apart); the cut bounds the tracker's memory at
+/// about `max_fingerprints × (MAX_NORMALIZED_LEN + MAX_EXAMPLE_LEN + histogram)`.
+pub const MAX_NORMALIZED_LEN: usize = 8192;
+
 /// [`MAX_DURATION_MS`] in histogram units (microseconds).
 const MAX_DURATION_US: u64 = 86_400_000_000;
 
@@ -99,14 +105,25 @@ fn hist_record(h: &mut Histogram<u64>, us: u64, count: u64) {
 
 /// Cut `s` to at most [`MAX_EXAMPLE_LEN`] bytes at a character boundary.
 fn bounded_example(s: &str) -> String {
-    if s.len() <= MAX_EXAMPLE_LEN {
-        return s.to_owned();
+    s[..cut_point(s, MAX_EXAMPLE_LEN)].to_owned()
+}
+
+/// The largest character boundary of `s` at or below `max` bytes.
+fn cut_point(s: &str, max: usize) -> usize {
+    if s.len() <= max {
+        return s.len();
     }
-    let mut end = MAX_EXAMPLE_LEN;
+    let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_owned()
+    end
+}
+
+/// Cut an owned normalised text to [`MAX_NORMALIZED_LEN`] bytes (no copy when it fits).
+fn bounded_normalized(mut s: String) -> String {
+    s.truncate(cut_point(&s, MAX_NORMALIZED_LEN));
+    s
 }
 
 /// One execution of a statement, as [`QueryStats::record`] and
@@ -336,7 +353,7 @@ impl QueryStats {
     pub(crate) fn with_shape(id: u64, normalized: String, kind: QueryKind) -> Self {
         QueryStats {
             id,
-            normalized,
+            normalized: bounded_normalized(normalized),
             kind,
             calls: 0,
             total_ms: 0.0,
@@ -573,7 +590,7 @@ impl QueryStats {
         format!("{:016x}", self.id)
     }
 
-    /// Return the normalised statement text.
+    /// Return the normalised statement text, at most [`MAX_NORMALIZED_LEN`] bytes.
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
@@ -927,7 +944,7 @@ impl TryFrom<StatsIn> for QueryStats {
         }
         Ok(QueryStats {
             id,
-            normalized: r.normalized,
+            normalized: bounded_normalized(r.normalized),
             kind,
             calls: r.calls,
             total_ms: r.total_ms,
@@ -1016,6 +1033,18 @@ mod tests {
         s.record(&Sample::new(&sql, 1.0, 0), false).unwrap();
         assert!(s.example().len() <= MAX_EXAMPLE_LEN);
         assert!(sql.starts_with(s.example()));
+    }
+
+    #[test]
+    fn long_normalized_texts_are_cut_but_keep_the_full_texts_id() {
+        let columns: Vec<String> = (0..5_000).map(|i| format!("col_é{i}")).collect();
+        let sql = format!("select {} from t", columns.join(", "));
+        let fp = fingerprint(&sql);
+        assert!(fp.normalized.len() > MAX_NORMALIZED_LEN);
+        let s = QueryStats::new(&fp);
+        assert!(s.normalized().len() <= MAX_NORMALIZED_LEN);
+        assert!(fp.normalized.starts_with(s.normalized()));
+        assert_eq!(s.id(), fp.id);
     }
 
     #[test]

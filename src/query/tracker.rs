@@ -6,8 +6,12 @@
 //! once when a fingerprint turns slow. [`TrackerSnapshot`]s export the statistics as versioned
 //! JSON, and [`QueryTracker::merge`] folds a snapshot from another process in.
 //!
+//! [`QueryTracker::suggestions`] runs the `suggest` rules on every fingerprint's example with its
+//! statistics as evidence, and [`QueryTracker::load_mysql_slow_log`] /
+//! [`QueryTracker::load_pg_stat_statements`] feed it from the `import` module's readers.
+//!
 //! It deliberately does not read the clock (every call takes `now_ms`), does not run or time
-//! statements, does not persist anything, and does not give advice (see the `suggest` module).
+//! statements and does not persist anything.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,8 +21,12 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::stats::{checked_duration, Aggregate, QueryStats, Sample, HISTOGRAM_SIGNIFICANT_DIGITS};
+use super::suggest::SuggestConfig;
 use super::{fingerprint, Fingerprint};
 use crate::Error;
+
+mod advice;
+mod load;
 
 /// The callback [`TrackerConfig::on_slow`] installs.
 pub type SlowCallback = Arc<dyn Fn(&QueryStats) + Send + Sync>;
@@ -35,6 +43,7 @@ pub type SlowCallback = Arc<dyn Fn(&QueryStats) + Send + Sync>;
 /// | `mask_examples` | `false` | keep the normalised text instead of the slowest statement |
 /// | `shards` | 16 | independently locked maps (1..=256, at most `max_fingerprints`) |
 /// | `on_slow` | none | called once when a fingerprint becomes slow |
+/// | `suggest_config` | [`SuggestConfig::default`] | thresholds for [`QueryTracker::suggestions`] |
 ///
 /// ```
 /// use cognition_core::query::tracker::TrackerConfig;
@@ -52,6 +61,7 @@ pub struct TrackerConfig {
     mask_examples: bool,
     shards: usize,
     on_slow: Option<SlowCallback>,
+    suggest: SuggestConfig,
 }
 
 impl Default for TrackerConfig {
@@ -64,6 +74,7 @@ impl Default for TrackerConfig {
             mask_examples: false,
             shards: 16,
             on_slow: None,
+            suggest: SuggestConfig::default(),
         }
     }
 }
@@ -78,6 +89,7 @@ impl std::fmt::Debug for TrackerConfig {
             .field("mask_examples", &self.mask_examples)
             .field("shards", &self.shards)
             .field("on_slow", &self.on_slow.is_some())
+            .field("suggest", &self.suggest)
             .finish()
     }
 }
@@ -136,6 +148,18 @@ impl TrackerConfig {
     pub fn on_slow(mut self, f: impl Fn(&QueryStats) + Send + Sync + 'static) -> Self {
         self.on_slow = Some(Arc::new(f));
         self
+    }
+
+    /// Use `config`'s thresholds when [`QueryTracker::suggestions`] gives advice.
+    #[must_use]
+    pub fn suggest_config(mut self, config: SuggestConfig) -> Self {
+        self.suggest = config;
+        self
+    }
+
+    /// Return the thresholds [`QueryTracker::suggestions`] uses.
+    pub fn get_suggest_config(&self) -> &SuggestConfig {
+        &self.suggest
     }
 
     /// Return the fingerprint bound.

@@ -6,10 +6,13 @@
 //! every body runs inside one panic boundary and checks its pointers, so no input can crash the
 //! caller.
 
+mod context;
 mod error;
 mod event;
 mod panic;
 mod processor;
+mod query;
+mod query_tracker;
 mod status;
 mod store;
 mod strings;
@@ -18,9 +21,12 @@ mod webhook;
 
 use std::ffi::c_char;
 
+pub use context::*;
 pub use error::cog_last_error_message;
 pub use event::*;
 pub use processor::*;
+pub use query::*;
+pub use query_tracker::*;
 pub use status::{cog_error_codes_json, cog_status, cog_status_name};
 pub use store::*;
 pub use strings::{cog_str, cog_string, cog_string_free};

@@ -6,7 +6,8 @@ use cognition_core::ErrorCode;
 
 /// Result of a fallible function. `COG_STATUS_OK` is 0; every other value equals the number of the
 /// matching `cognition_core::ErrorCode` and is never renumbered: 1–99 general, 100–149 webhook
-/// signatures, 150–199 event parsing, 200–299 idempotency stores. `cog_last_error_message()` says more about the last failure.
+/// signatures, 150–199 event parsing, 200–299 idempotency stores, 400–499
+/// context memory and packing. `cog_last_error_message()` says more about the last failure.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,28 @@ pub enum cog_status {
     StoreCorrupt = 206,
     /// The store's backend failed (I/O, locks, a user callback's failure).
     StoreBackend = 207,
+    /// The CRITICAL entries do not fit the token budget, even compressed.
+    ContextBudgetTooSmall = 400,
+    /// An encoding name was not one of the bundled encodings (`o200k_base`, `cl100k_base`).
+    ContextUnknownEncoding = 401,
+    /// Content held secrets or personal data and the masking mode is `reject`.
+    ContextSensitiveContent = 402,
+    /// No entry of the tenant has the id.
+    ContextEntryNotFound = 403,
+    /// A tenant was empty, too long or contained control characters.
+    ContextInvalidTenant = 404,
+    /// An entry's content or summary was over the size limit.
+    ContextEntryTooLarge = 405,
+    /// An entry's content was empty.
+    ContextEmptyContent = 406,
+    /// The tenant already has an entry with the id.
+    ContextDuplicateId = 407,
+    /// An importance name was not critical, high, medium, low or trivial.
+    ContextInvalidImportance = 408,
+    /// The long-term context store failed.
+    ContextStoreBackend = 409,
+    /// A context argument was over a documented limit (query, id, entry count).
+    ContextLimitExceeded = 410,
     /// The source to validate exceeded the size limit (16 MiB).
     ValidationInputTooLarge = 500,
     /// The source to validate was not valid UTF-8.
@@ -100,6 +123,17 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::FingerprintConflict => cog_status::FingerprintConflict,
             ErrorCode::StoreCorrupt => cog_status::StoreCorrupt,
             ErrorCode::StoreBackend => cog_status::StoreBackend,
+            ErrorCode::ContextBudgetTooSmall => cog_status::ContextBudgetTooSmall,
+            ErrorCode::ContextUnknownEncoding => cog_status::ContextUnknownEncoding,
+            ErrorCode::ContextSensitiveContent => cog_status::ContextSensitiveContent,
+            ErrorCode::ContextEntryNotFound => cog_status::ContextEntryNotFound,
+            ErrorCode::ContextInvalidTenant => cog_status::ContextInvalidTenant,
+            ErrorCode::ContextEntryTooLarge => cog_status::ContextEntryTooLarge,
+            ErrorCode::ContextEmptyContent => cog_status::ContextEmptyContent,
+            ErrorCode::ContextDuplicateId => cog_status::ContextDuplicateId,
+            ErrorCode::ContextInvalidImportance => cog_status::ContextInvalidImportance,
+            ErrorCode::ContextStoreBackend => cog_status::ContextStoreBackend,
+            ErrorCode::ContextLimitExceeded => cog_status::ContextLimitExceeded,
             ErrorCode::ValidationInputTooLarge => cog_status::ValidationInputTooLarge,
             ErrorCode::ValidationInvalidUtf8 => cog_status::ValidationInvalidUtf8,
             ErrorCode::ValidationUnknownLevel => cog_status::ValidationUnknownLevel,

@@ -12,17 +12,6 @@
 #include "cognition.h"
 #include "json_mini.h"
 
-/* Parse `len` bytes of JSON; returns 1 on success. Free with j_free. */
-static int j_parse_text(const char *text, size_t len, jval *out) {
-    jparser ps;
-    ps.p = text;
-    ps.end = text + len;
-    ps.failed = 0;
-    if (!j_parse_value(&ps, out)) return 0;
-    j_skip(&ps);
-    return ps.p == ps.end;
-}
-
 /* Parse a cog_string the library returned (does not free it). Exits on invalid JSON. */
 static jval j_parse_cog(const cog_string *s) {
     jval v;

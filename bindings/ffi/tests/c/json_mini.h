@@ -194,8 +194,21 @@ static void j_free(jval *v) {
     }
 }
 
+/* Parse `len` bytes of JSON text (e.g. a cog_string the library returned) into `*out`; returns 1 on
+ * success (free with j_free), 0 on invalid JSON or trailing bytes. */
+static inline int j_parse_text(const char *text, size_t len, jval *out) {
+    jparser ps;
+    ps.p = text;
+    ps.end = text + len;
+    ps.failed = 0;
+    if (!j_parse_value(&ps, out)) return 0;
+    j_skip(&ps);
+    if (ps.p != ps.end) { j_free(out); return 0; }
+    return 1;
+}
+
 /* Read and parse a whole file; exits the test on failure. Free with j_free. */
-static jval j_load(const char *path) {
+static inline jval j_load(const char *path) {
     FILE *f = fopen(path, "rb");
     long size;
     char *text;
@@ -217,7 +230,7 @@ static jval j_load(const char *path) {
 }
 
 /* The member `key` of object `v`, or NULL. */
-static const jval *j_get(const jval *v, const char *key) {
+static inline const jval *j_get(const jval *v, const char *key) {
     size_t i;
     if (!v || v->type != J_OBJ) return NULL;
     for (i = 0; i < v->len; i++) {

@@ -5,6 +5,10 @@
 //! copy are rejected with their stable error codes; the same is shown for Standard Webhooks. Then
 //! the sample events go through the exactly-once processor on the in-memory and SQLite stores:
 //! delivered twice (the duplicate is skipped), a failing handler retried on schedule, and the stats.
+//! Then a bundled query workload runs against SQLite through the query tracker: top fingerprints,
+//! slow ones, suggestions.
+
+mod queries;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -18,12 +22,12 @@ use cognition_core::{Error, ManualClock};
 use serde_json::json;
 
 /// Stripe's example subscription object (from Stripe's OpenAPI fixtures, MIT licence).
-const SAMPLE_SUBSCRIPTION: &str = include_str!("../data/samples/stripe_subscription.json");
+const SAMPLE_SUBSCRIPTION: &str = include_str!("../../data/samples/stripe_subscription.json");
 const SECRET: &str = "whsec_demo_5f9b1c2d3e4f5a6b7c8d9e0f";
 const NOW: i64 = 1_760_000_000;
 
 /// Stripe's example invoice object.
-const SAMPLE_INVOICE: &str = include_str!("../data/samples/stripe_invoice.json");
+const SAMPLE_INVOICE: &str = include_str!("../../data/samples/stripe_invoice.json");
 
 /// A Stripe event envelope around a bundled sample object.
 fn envelope(
@@ -161,7 +165,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let _ = std::fs::remove_dir_all(&dir);
 
-    println!("\ndemo finished: every genuine delivery accepted once, every forged or stale one rejected.");
+    println!("\n5. Query-efficiency scoring");
+    queries::show()?;
+
+    println!("\ndemo finished.");
     Ok(())
 }
 
