@@ -119,6 +119,8 @@ class StoreError(CognitionError):
 class ContextError(CognitionError):
     """A context memory, token budget or masking operation failed (codes 400-499): critical
     entries that do not fit, unknown encoding, rejected sensitive content, unknown entry."""
+
+
 class ValidationInputError(CognitionError, ValueError):
     """Code validation could not run (codes 500-599): source too large or not UTF-8, unknown
     level, unreadable path, or a test runner that could not start. Findings in the code are never
