@@ -96,7 +96,7 @@ test-go: ffi-lib
 # ---------------------------------------------------------------- quality
 fmt: venv
 	cargo fmt --all
-	$(VENV)/bin/ruff format python benches/python tests/vectors examples/python
+	$(VENV)/bin/ruff format python benches/python tests/vectors tests/validation examples/python
 	gofmt -w bindings/go
 
 lint: lint-rust lint-python
@@ -107,12 +107,12 @@ lint-rust:
 	cargo clippy --workspace --all-features --all-targets -- -D warnings
 
 lint-python: venv
-	$(VENV)/bin/ruff check python benches/python tests/vectors examples/python
-	$(VENV)/bin/ruff format --check python benches/python tests/vectors examples/python
+	$(VENV)/bin/ruff check python benches/python tests/vectors tests/validation examples/python
+	$(VENV)/bin/ruff format --check python benches/python tests/vectors tests/validation examples/python
 
 # ---------------------------------------------------------------- benchmarks
 bench: python-dev
-	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker
+	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker --bench validation
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py
