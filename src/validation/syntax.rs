@@ -57,6 +57,7 @@ pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>, field: Option<&str>, f
             node,
         ),
         "string" => string_prefix(ck, node),
+        "concatenated_string" => mixed_bytes(ck, node),
         "interpolation" if node.child_by_field_name("expression").is_none() => {
             ck.report(
                 Rule::SyntaxError,
@@ -213,6 +214,29 @@ fn string_prefix(ck: &mut Checker<'_>, node: Node<'_>) {
             Rule::SyntaxError,
             format!("invalid string prefix `{prefix}`"),
             start,
+        );
+    }
+}
+
+/// Adjacent literals must all be bytes or all be text: `b'a' 'b'` does not compile.
+fn mixed_bytes(ck: &mut Checker<'_>, node: Node<'_>) {
+    let mut cursor = node.walk();
+    let mut kinds = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "string")
+        .filter_map(|s| s.child(0))
+        .map(|start| {
+            ck.text(start)
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .any(|c| c == 'b' || c == 'B')
+        });
+    let Some(first) = kinds.next() else { return };
+    if kinds.any(|k| k != first) {
+        ck.report(
+            Rule::SyntaxError,
+            "cannot mix bytes and nonbytes literals",
+            node,
         );
     }
 }
