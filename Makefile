@@ -70,8 +70,9 @@ demo:
 test: lint check-header test-rust test-c test-python test-go
 	@echo "make test: all suites passed"
 
-test-rust:
-	cargo test --workspace --all-features --all-targets
+# COGNITION_PYTHON: the interpreter (with pytest) that the PytestRunner tests sandbox.
+test-rust: venv
+	COGNITION_PYTHON=$(abspath $(VPY)) cargo test --workspace --all-features --all-targets
 	cargo test --workspace --all-features --doc
 
 test-c: ffi-lib
@@ -96,7 +97,7 @@ test-go: ffi-lib
 # ---------------------------------------------------------------- quality
 fmt: venv
 	cargo fmt --all
-	$(VENV)/bin/ruff format python benches/python tests/vectors examples/python
+	$(VENV)/bin/ruff format python benches/python tests/vectors tests/validation examples/python
 	gofmt -w bindings/go
 
 lint: lint-rust lint-python
@@ -107,12 +108,12 @@ lint-rust:
 	cargo clippy --workspace --all-features --all-targets -- -D warnings
 
 lint-python: venv
-	$(VENV)/bin/ruff check python benches/python tests/vectors examples/python
-	$(VENV)/bin/ruff format --check python benches/python tests/vectors examples/python
+	$(VENV)/bin/ruff check python benches/python tests/vectors tests/validation examples/python
+	$(VENV)/bin/ruff format --check python benches/python tests/vectors tests/validation examples/python
 
 # ---------------------------------------------------------------- benchmarks
 bench: python-dev
-	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker
+	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker --bench validation
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py

@@ -234,6 +234,26 @@ enum cog_status
    An amount or a sum is beyond what the ledger computes exactly.
    */
   COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE = 308,
+  /*
+   The source to validate exceeded the size limit (16 MiB).
+   */
+  COG_STATUS_VALIDATION_INPUT_TOO_LARGE = 500,
+  /*
+   The source to validate was not valid UTF-8.
+   */
+  COG_STATUS_VALIDATION_INVALID_UTF8 = 501,
+  /*
+   The validation level name was not basic, standard, strict or paranoid.
+   */
+  COG_STATUS_VALIDATION_UNKNOWN_LEVEL = 502,
+  /*
+   A path given to validate could not be read or listed.
+   */
+  COG_STATUS_VALIDATION_PATH_IO = 503,
+  /*
+   The test runner (PARANOID) could not run the tests at all.
+   */
+  COG_STATUS_VALIDATION_TEST_RUNNER = 504,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1479,6 +1499,84 @@ cog_status cog_store_purge(const struct cog_store *store,
  `string` is NULL or points to a `cog_string` filled in by this library and not modified since.
  */
 void cog_string_free(struct cog_string *string);
+
+/*
+ Validate Python source and write the JSON report to `*out_json` (free with
+ `cog_string_free`).
+
+ `level` is `basic`, `standard`, `strict` or `paranoid` (any case; NULL/empty is `standard`;
+ PARANOID's test run is not available through C, so it checks what STRICT does).
+ `max_line_length` 0 means 88. `filename` (NULL/empty: `<string>`) is used in the report.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (level, filename),
+ `COG_STATUS_VALIDATION_INVALID_UTF8` (source), `COG_STATUS_VALIDATION_INPUT_TOO_LARGE`
+ (over 16 MiB), `COG_STATUS_VALIDATION_UNKNOWN_LEVEL`. Thread-safe.
+
+ # Safety
+ Each `(ptr, len)` pair is readable for `len` bytes (NULL allowed when `len` is 0);
+ `out_json` is writable.
+ */
+cog_status cog_validate(const uint8_t *source,
+                        size_t source_len,
+                        const uint8_t *level,
+                        size_t level_len,
+                        uint32_t max_line_length,
+                        const uint8_t *filename,
+                        size_t filename_len,
+                        struct cog_string *out_json);
+
+/*
+ Validate source and write its SARIF 2.1.0 log to `*out_sarif` (free with `cog_string_free`).
+ Arguments and errors as `cog_validate`. Thread-safe.
+
+ # Safety
+ As `cog_validate`.
+ */
+cog_status cog_validate_sarif(const uint8_t *source,
+                              size_t source_len,
+                              const uint8_t *level,
+                              size_t level_len,
+                              uint32_t max_line_length,
+                              const uint8_t *filename,
+                              size_t filename_len,
+                              struct cog_string *out_sarif);
+
+/*
+ Apply the safe whitespace fixes (W291, W293, W292, W191) and write
+ `{"source": str, "applied": [issue…], "report": report}` to `*out_json` (free with
+ `cog_string_free`); `report` validates the fixed source at `level`. Arguments and errors as
+ `cog_validate`. Thread-safe.
+
+ # Safety
+ As `cog_validate`.
+ */
+cog_status cog_validation_fix(const uint8_t *source,
+                              size_t source_len,
+                              const uint8_t *level,
+                              size_t level_len,
+                              uint32_t max_line_length,
+                              struct cog_string *out_json);
+
+/*
+ Validate files, and every `*.py` file under directories, in parallel; write a JSON array in
+ path order to `*out_json` (free with `cog_string_free`): one
+ `{"path": str, "report": report | null, "error": {"code": n, "name": str, "message": str} | null}`
+ per file. A file that cannot be read or is not UTF-8 gets an `error`; a path that does not
+ exist fails the call.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (a path or the level),
+ `COG_STATUS_VALIDATION_UNKNOWN_LEVEL`, `COG_STATUS_VALIDATION_PATH_IO`. Thread-safe.
+
+ # Safety
+ `paths` is readable for `paths_len` elements, each `(ptr, len)` readable for `len` bytes;
+ `out_json` is writable.
+ */
+cog_status cog_validate_paths(const struct cog_str *paths,
+                              size_t paths_len,
+                              const uint8_t *level,
+                              size_t level_len,
+                              uint32_t max_line_length,
+                              struct cog_string *out_json);
 
 /*
  Sign `payload` as Stripe does at `timestamp` (Unix seconds) and write the `Stripe-Signature`

@@ -10,6 +10,7 @@ use std::fmt;
 use crate::context::ContextError;
 use crate::idempotency::StoreError;
 use crate::revenue::RevenueError;
+use crate::validation::ValidationError;
 use crate::webhook::{EventError, WebhookError};
 
 /// A stable, numbered error code.
@@ -125,6 +126,16 @@ pub enum ErrorCode {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
+    /// The source to validate exceeded [`crate::validation::MAX_SOURCE_LEN`].
+    ValidationInputTooLarge = 500,
+    /// The source to validate was not valid UTF-8.
+    ValidationInvalidUtf8 = 501,
+    /// The validation level name was not basic, standard, strict or paranoid.
+    ValidationUnknownLevel = 502,
+    /// A path given to validate could not be read or listed.
+    ValidationPathIo = 503,
+    /// The test runner (PARANOID) could not run the tests at all.
+    ValidationTestRunner = 504,
 }
 
 /// Every code, in numeric order; used by the faces to export the table and by tests to check it.
@@ -173,6 +184,11 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::ContextInvalidImportance,
     ErrorCode::ContextStoreBackend,
     ErrorCode::ContextLimitExceeded,
+    ErrorCode::ValidationInputTooLarge,
+    ErrorCode::ValidationInvalidUtf8,
+    ErrorCode::ValidationUnknownLevel,
+    ErrorCode::ValidationPathIo,
+    ErrorCode::ValidationTestRunner,
 ];
 
 impl ErrorCode {
@@ -223,6 +239,11 @@ impl ErrorCode {
             ErrorCode::ContextInvalidImportance => "CONTEXT_INVALID_IMPORTANCE",
             ErrorCode::ContextStoreBackend => "CONTEXT_STORE_BACKEND",
             ErrorCode::ContextLimitExceeded => "CONTEXT_LIMIT_EXCEEDED",
+            ErrorCode::ValidationInputTooLarge => "VALIDATION_INPUT_TOO_LARGE",
+            ErrorCode::ValidationInvalidUtf8 => "VALIDATION_INVALID_UTF8",
+            ErrorCode::ValidationUnknownLevel => "VALIDATION_UNKNOWN_LEVEL",
+            ErrorCode::ValidationPathIo => "VALIDATION_PATH_IO",
+            ErrorCode::ValidationTestRunner => "VALIDATION_TEST_RUNNER",
         }
     }
 
@@ -233,6 +254,7 @@ impl ErrorCode {
             200..=299 => ErrorFamily::Store,
             400..=499 => ErrorFamily::Context,
             300..=399 => ErrorFamily::Revenue,
+            500..=599 => ErrorFamily::Validation,
             _ => ErrorFamily::General,
         }
     }
@@ -268,6 +290,8 @@ pub enum ErrorFamily {
     Context,
     /// Revenue analytics: subscriptions, currencies, FX, loaders.
     Revenue,
+    /// Code validation input and test-runner errors.
+    Validation,
 }
 
 /// The crate-wide error: one variant per module error, each with a stable [`ErrorCode`].
@@ -297,6 +321,9 @@ pub enum Error {
     /// Revenue data was rejected or a metric could not be computed.
     #[error(transparent)]
     Revenue(#[from] RevenueError),
+    /// Code validation could not run.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
     /// An argument was outside its documented range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -311,6 +338,7 @@ impl Error {
             Error::Store(e) => e.code(),
             Error::Context(e) => e.code(),
             Error::Revenue(e) => e.code(),
+            Error::Validation(e) => e.code(),
             Error::InvalidArgument(_) => ErrorCode::InvalidArgument,
         }
     }

@@ -63,6 +63,22 @@
 //! assert_eq!(ledger.mrr(day(3, 1))?.mrr.to_string(), "100.00 USD");
 //! # Ok::<(), cognition_core::Error>(())
 //! ```
+//!
+//! ## Code validation
+//!
+//! Check Python source the way Ruff and Bandit users expect (same rule codes, `# noqa`,
+//! `# nosec`), with a 0–100 score and a pass/fail per level:
+//!
+//! ```
+//! use cognition_core::validation::{validate, Level, Rule, ValidationConfig};
+//!
+//! let source = "import subprocess as sp\nsp.run(cmd, shell=True)\n";
+//! let report = validate(source, &ValidationConfig::new(Level::Strict))?;
+//! assert_eq!(report.issues[0].rule, Rule::SubprocessWithShell);
+//! assert_eq!((report.issues[0].line, report.issues[0].column), (2, 1));
+//! assert!(!report.passed);
+//! # Ok::<(), cognition_core::validation::ValidationError>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -72,6 +88,7 @@ mod error;
 pub mod idempotency;
 pub mod query;
 pub mod revenue;
+pub mod validation;
 pub mod webhook;
 
 pub use clock::{Clock, ManualClock, SystemClock};

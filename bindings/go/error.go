@@ -105,6 +105,16 @@ const (
 	CodeRevenueDuplicateID ErrorCode = 307
 	// CodeRevenueAmountOutOfRange: an amount or a sum is beyond what the ledger computes exactly.
 	CodeRevenueAmountOutOfRange ErrorCode = 308
+	// CodeValidationInputTooLarge: the source to validate exceeded the size limit (16 MiB).
+	CodeValidationInputTooLarge ErrorCode = 500
+	// CodeValidationInvalidUTF8: the source to validate was not valid UTF-8.
+	CodeValidationInvalidUTF8 ErrorCode = 501
+	// CodeValidationUnknownLevel: the level was not basic, standard, strict or paranoid.
+	CodeValidationUnknownLevel ErrorCode = 502
+	// CodeValidationPathIO: a path given to validate could not be read or listed.
+	CodeValidationPathIO ErrorCode = 503
+	// CodeValidationTestRunner: the test runner (PARANOID) could not run the tests at all.
+	CodeValidationTestRunner ErrorCode = 504
 )
 
 // String returns the code's stable name as used in the shared test vectors
@@ -160,6 +170,11 @@ var (
 	ErrRevenueEventOutOfOrder       = &Error{Code: CodeRevenueEventOutOfOrder}
 	ErrRevenueDuplicateID           = &Error{Code: CodeRevenueDuplicateID}
 	ErrRevenueAmountOutOfRange      = &Error{Code: CodeRevenueAmountOutOfRange}
+	ErrValidationInputTooLarge      = &Error{Code: CodeValidationInputTooLarge}
+	ErrValidationInvalidUTF8        = &Error{Code: CodeValidationInvalidUTF8}
+	ErrValidationUnknownLevel       = &Error{Code: CodeValidationUnknownLevel}
+	ErrValidationPathIO             = &Error{Code: CodeValidationPathIO}
+	ErrValidationTestRunner         = &Error{Code: CodeValidationTestRunner}
 )
 
 // Error is every failure this package returns. Message says what was wrong and what was

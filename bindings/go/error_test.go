@@ -95,6 +95,11 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 		cognition.CodeRevenueEventOutOfOrder:       "REVENUE_EVENT_OUT_OF_ORDER",
 		cognition.CodeRevenueDuplicateID:           "REVENUE_DUPLICATE_ID",
 		cognition.CodeRevenueAmountOutOfRange:      "REVENUE_AMOUNT_OUT_OF_RANGE",
+		cognition.CodeValidationInputTooLarge:      "VALIDATION_INPUT_TOO_LARGE",
+		cognition.CodeValidationInvalidUTF8:        "VALIDATION_INVALID_UTF8",
+		cognition.CodeValidationUnknownLevel:       "VALIDATION_UNKNOWN_LEVEL",
+		cognition.CodeValidationPathIO:             "VALIDATION_PATH_IO",
+		cognition.CodeValidationTestRunner:         "VALIDATION_TEST_RUNNER",
 	}
 	for code, name := range want {
 		if got := code.String(); got != name {

@@ -52,6 +52,7 @@ from ._errors import (
     RevenueError,
     SignatureVerificationError,
     StoreError,
+    ValidationInputError,
 )
 from ._native import (
     DEFAULT_LEASE_MS,
@@ -132,6 +133,7 @@ __all__ = [
     "StoreError",
     "SuggestConfig",
     "Suggestion",
+    "ValidationInputError",
     "WebhookProcessor",
     "__version__",
     "construct_event",

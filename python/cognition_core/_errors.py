@@ -19,6 +19,7 @@ __all__ = [
     "RevenueError",
     "SignatureVerificationError",
     "StoreError",
+    "ValidationInputError",
 ]
 
 
@@ -75,6 +76,12 @@ class ErrorCode(enum.IntEnum):
     REVENUE_EVENT_OUT_OF_ORDER = 306
     REVENUE_DUPLICATE_ID = 307
     REVENUE_AMOUNT_OUT_OF_RANGE = 308
+    # Code validation (500-599).
+    VALIDATION_INPUT_TOO_LARGE = 500
+    VALIDATION_INVALID_UTF8 = 501
+    VALIDATION_UNKNOWN_LEVEL = 502
+    VALIDATION_PATH_IO = 503
+    VALIDATION_TEST_RUNNER = 504
 
 
 class CognitionError(Exception):
@@ -132,6 +139,12 @@ class RevenueError(CognitionError, ValueError):
     ``ValueError`` because the input was bad."""
 
 
+class ValidationInputError(CognitionError, ValueError):
+    """Code validation could not run (codes 500-599): source too large or not UTF-8, unknown
+    level, unreadable path, or a test runner that could not start. Findings in the code are never
+    errors: they are issues in the report."""
+
+
 class PermanentFailure(Exception):  # noqa: N818 - named for what the handler reports, like Celery's Reject
     """Raise it from a :class:`WebhookProcessor` handler when retrying cannot help (bad data).
 
@@ -157,6 +170,8 @@ def _class_for(code: ErrorCode) -> type[CognitionError]:
         return ContextError
     if 300 <= code <= 399:
         return RevenueError
+    if 500 <= code <= 599:
+        return ValidationInputError
     if code == ErrorCode.PANIC:
         return CognitionError
     return InvalidArgumentError

@@ -17,6 +17,7 @@ mod revenue;
 mod status;
 mod store;
 mod strings;
+mod validation;
 mod webhook;
 
 use std::ffi::c_char;
@@ -31,6 +32,7 @@ pub use revenue::*;
 pub use status::{cog_error_codes_json, cog_status, cog_status_name};
 pub use store::*;
 pub use strings::{cog_str, cog_string, cog_string_free};
+pub use validation::*;
 pub use webhook::*;
 
 /// The library version (`"MAJOR.MINOR.PATCH"`), static; never free it. Compare with

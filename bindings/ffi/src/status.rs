@@ -103,6 +103,16 @@ pub enum cog_status {
     RevenueDuplicateId = 307,
     /// An amount or a sum is beyond what the ledger computes exactly.
     RevenueAmountOutOfRange = 308,
+    /// The source to validate exceeded the size limit (16 MiB).
+    ValidationInputTooLarge = 500,
+    /// The source to validate was not valid UTF-8.
+    ValidationInvalidUtf8 = 501,
+    /// The validation level name was not basic, standard, strict or paranoid.
+    ValidationUnknownLevel = 502,
+    /// A path given to validate could not be read or listed.
+    ValidationPathIo = 503,
+    /// The test runner (PARANOID) could not run the tests at all.
+    ValidationTestRunner = 504,
 }
 
 impl From<ErrorCode> for cog_status {
@@ -152,6 +162,11 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::RevenueEventOutOfOrder => cog_status::RevenueEventOutOfOrder,
             ErrorCode::RevenueDuplicateId => cog_status::RevenueDuplicateId,
             ErrorCode::RevenueAmountOutOfRange => cog_status::RevenueAmountOutOfRange,
+            ErrorCode::ValidationInputTooLarge => cog_status::ValidationInputTooLarge,
+            ErrorCode::ValidationInvalidUtf8 => cog_status::ValidationInvalidUtf8,
+            ErrorCode::ValidationUnknownLevel => cog_status::ValidationUnknownLevel,
+            ErrorCode::ValidationPathIo => cog_status::ValidationPathIo,
+            ErrorCode::ValidationTestRunner => cog_status::ValidationTestRunner,
             // A code added to the core but not here: the test below fails before it ships.
             _ => cog_status::Panic,
         }
