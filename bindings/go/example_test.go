@@ -126,3 +126,25 @@ func ExampleRevenueLedger() {
 	// 1 <nil>
 	// 3000 USD 36000 2 1500
 }
+
+func ExampleContextMemory() {
+	memory, _ := cognition.NewContextMemory(cognition.ContextOptions{})
+	defer memory.Close()
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	_, _ = memory.Add("acme", cognition.ContextEntry{Content: "Billing contact: ada@example.com",
+		Importance: cognition.ImportanceCritical}, now)
+	_, _ = memory.Add("acme", cognition.ContextEntry{Content: "Refunds are possible within 30 days."}, now)
+	_, _ = memory.Add("globex", cognition.ContextEntry{Content: "Globex never refunds."}, now)
+
+	window, err := memory.BuildWindow("acme", "refund", 100, 20, now)
+	fmt.Println(err)
+	fmt.Println(window.Text)
+	tokens, _ := cognition.CountTokens(window.Text, cognition.EncodingO200kBase)
+	fmt.Println(len(window.Entries), tokens == window.Tokens)
+	// Output:
+	// <nil>
+	// Billing contact: [EMAIL]
+	//
+	// Refunds are possible within 30 days.
+	// 2 true
+}
