@@ -8,6 +8,7 @@ import "C"
 import (
 	"encoding/json"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -197,6 +198,16 @@ func (l *RevenueLedger) LoadCSV(r io.Reader) (int, error) {
 	csv, err := io.ReadAll(r)
 	if err != nil {
 		return 0, &Error{Code: CodeInvalidArgument, Message: "reading the CSV failed: " + err.Error()}
+	}
+	return l.LoadCSVBytes(csv)
+}
+
+// LoadCSVFile is [RevenueLedger.LoadCSV] for the file at path. A file that cannot be read is
+// [CodeInvalidArgument] (the message names the path and the reason); nothing is loaded.
+func (l *RevenueLedger) LoadCSVFile(path string) (int, error) {
+	csv, err := os.ReadFile(path)
+	if err != nil {
+		return 0, &Error{Code: CodeInvalidArgument, Message: "cannot read the CSV file: " + err.Error()}
 	}
 	return l.LoadCSVBytes(csv)
 }

@@ -497,13 +497,24 @@ func TestRevenueHostileInputGetsTypedErrors(t *testing.T) {
 	}
 }
 
-func TestRevenueLoadCSVOfAMissingFileFailsBeforeTheLedger(t *testing.T) {
+func TestRevenueLoadCSVFileOfAMissingFileIsATypedError(t *testing.T) {
 	ledger := newLedger(t, cognition.LedgerConfig{})
-	_, err := os.Open("../../data/samples/revenue/no-such-file.csv")
-	if err == nil {
-		t.Fatal("the missing file exists")
+	n, err := ledger.LoadCSVFile("../../data/samples/revenue/no-such-file.csv")
+	if n != 0 || !errors.Is(err, cognition.ErrInvalidArgument) || !strings.Contains(err.Error(), "no-such-file.csv") {
+		t.Fatalf("got %d, %v; want INVALID_ARGUMENT naming the file", n, err)
 	}
-	// A reader that fails is a typed error, not a panic.
+}
+
+func TestRevenueLoadCSVFileLoadsTheSample(t *testing.T) {
+	ledger := newLedger(t, cognition.LedgerConfig{})
+	n, err := ledger.LoadCSVFile("../../data/samples/revenue/subscriptions.csv")
+	if err != nil || n != 3000 {
+		t.Fatalf("got %d, %v; want the sample's 3000 rows", n, err)
+	}
+}
+
+func TestRevenueLoadCSVFromAFailingReaderIsATypedError(t *testing.T) {
+	ledger := newLedger(t, cognition.LedgerConfig{})
 	n, err := ledger.LoadCSV(failingReader{})
 	if n != 0 || !errors.Is(err, cognition.ErrInvalidArgument) {
 		t.Fatalf("got %d, %v; want INVALID_ARGUMENT", n, err)
@@ -517,12 +528,8 @@ func (failingReader) Read([]byte) (int, error) { return 0, os.ErrNotExist }
 func TestRevenueEmptyCSVIsMalformed(t *testing.T) {
 	ledger := newLedger(t, cognition.LedgerConfig{})
 	n, err := ledger.LoadCSVBytes(nil)
-	if n != 0 || err == nil {
-		t.Fatalf("got %d, %v; want an error", n, err)
-	}
-	var e *cognition.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("%T is not *cognition.Error", err)
+	if n != 0 || !errors.Is(err, cognition.ErrRevenueMalformedCSV) || !strings.Contains(err.Error(), "missing from the header") {
+		t.Fatalf("got %d, %v; want REVENUE_MALFORMED_CSV naming the missing columns", n, err)
 	}
 }
 
