@@ -246,11 +246,13 @@ func (l *RevenueLedger) ApplyEvent(event []byte) (applied bool, err error) {
 	return bool(out), nil
 }
 
-// ReportJSON is every metric as of the end of asOf's UTC day, as the library's JSON.
+// ReportJSON is every metric as of the end of the calendar day of asOf (read in asOf's own
+// location: time.Date(2024, 3, 31, 0, 0, 0, 0, loc) is March 31 whatever loc), as the
+// library's JSON. Events are dated by their UTC day.
 //
 // Errors: [CodeRevenueMissingFXRate], [CodeRevenueAmountOutOfRange].
 func (l *RevenueLedger) ReportJSON(asOf time.Time) ([]byte, error) {
-	day := asOf.UTC().Format(time.DateOnly)
+	day := asOf.Format(time.DateOnly)
 	var out C.cog_string
 	err := l.with(func(p *C.cog_revenue_ledger) C.cog_status {
 		d, n := strIn(day)
@@ -263,7 +265,8 @@ func (l *RevenueLedger) ReportJSON(asOf time.Time) ([]byte, error) {
 	return takeBytes(&out), nil
 }
 
-// Report is every metric as of the end of asOf's UTC day.
+// Report is every metric as of the end of the calendar day of asOf (see
+// [RevenueLedger.ReportJSON]), decoded.
 //
 // Errors: as [RevenueLedger.ReportJSON].
 func (l *RevenueLedger) Report(asOf time.Time) (RevenueReport, error) {

@@ -414,6 +414,21 @@ func TestRevenueApplyEventRecordsTheSubscription(t *testing.T) {
 	sameDecimal(t, "mrr", "2000", string(r.Snapshot.MRR.Amount))
 }
 
+func TestRevenueReportDayIsTheCalendarDayOfAsOfInItsLocation(t *testing.T) {
+	ledger := newLedger(t, cognition.LedgerConfig{})
+	if err := ledger.AddSubscriptions(subscription("a")); err != nil {
+		t.Fatal(err)
+	}
+	tokyo := time.FixedZone("UTC+9", 9*3600)
+	r, err := ledger.Report(time.Date(2024, 3, 31, 0, 30, 0, 0, tokyo)) // March 30 in UTC
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.AsOf != "2024-03-31" || r.Snapshot.AsOf != "2024-03-31" {
+		t.Fatalf("report as of %s, snapshot %s; want 2024-03-31", r.AsOf, r.Snapshot.AsOf)
+	}
+}
+
 func TestRevenueApplyEventIgnoresOtherEventTypes(t *testing.T) {
 	ledger := newLedger(t, cognition.LedgerConfig{})
 	other := strings.Replace(subscriptionEvent, "customer.subscription.created", "invoice.paid", 1)
