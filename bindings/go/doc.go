@@ -1,6 +1,6 @@
 // Package cognition is the Go face of cognition-core: Stripe and Standard Webhooks signature
-// verification, typed billing events, exactly-once processing and query-efficiency statistics,
-// computed by the Rust core through its C ABI
+// verification, typed billing events, exactly-once processing, query-efficiency statistics,
+// revenue analytics and LLM context memory, computed by the Rust core through its C ABI
 // (include/cognition.h) and linked statically, so a Go service ships one binary.
 //
 // # Building
@@ -44,6 +44,22 @@
 // [QueryTracker.LoadMySQLSlowLog] and [QueryTracker.LoadPgStatStatements] import what a database
 // already logged.
 //
+// # Revenue analytics
+//
+// A [RevenueLedger] ([NewRevenueLedger]) loads subscriptions from Go structs or JSON
+// ([RevenueLedger.AddSubscriptions]), Stripe Subscription objects ([RevenueLedger.AddStripe]),
+// CSV ([RevenueLedger.LoadCSV], [RevenueLedger.LoadCSVFile]) and verified subscription events
+// ([RevenueLedger.ApplyEvent]), and computes a [RevenueReport] as of a day: MRR, ARR, ARPU,
+// movements, churn, NRR/GRR, LTV, cohorts, a forecast and breakdowns by tier, plan and currency.
+// Money is exact: amounts are [Decimal] strings in minor units, never float64.
+//
+// # Context memory
+//
+// [CountTokens] counts tokens exactly as OpenAI's tiktoken does (o200k_base, cl100k_base). A
+// [ContextMemory] ([NewContextMemory]) keeps per-tenant tiered entries with secrets and personal
+// data masked on insert ([ContextMemory.Add]) and packs the best of them for a query into an
+// exact token budget ([ContextMemory.BuildWindow]), CRITICAL entries always in.
+//
 // # Errors
 //
 // Every failure is a *[Error] carrying a stable [ErrorCode] (the numbers of cog_status, shared
@@ -60,6 +76,7 @@
 // # Concurrency
 //
 // Every function is safe to call from many goroutines at once. Results are plain Go values
-// that hold no C memory. [Store], [Processor] and [QueryTracker] hold library handles: call Close
+// that hold no C memory. [Store], [Processor], [QueryTracker], [RevenueLedger] and
+// [ContextMemory] hold library handles: call Close
 // when done (a finalizer is only a fallback); all are safe for concurrent use.
 package cognition

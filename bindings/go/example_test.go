@@ -108,3 +108,43 @@ func ExampleQueryTracker() {
 	// select id, total from orders where customer_id = ?: 20 calls, mean 150ms, efficiency 0.0000, slow true
 	// INDEX_HINT CREATE INDEX idx_orders_customer_id ON orders (customer_id)
 }
+
+func ExampleRevenueLedger() {
+	ledger, _ := cognition.NewRevenueLedger(cognition.LedgerConfig{})
+	defer ledger.Close()
+	_ = ledger.AddSubscriptions(cognition.Subscription{
+		ID: "sub_1", CustomerID: "cus_1", PlanID: "pro_yearly", Status: "active",
+		UnitAmount: "24000", Currency: "USD", Interval: "year", Start: "2024-01-01",
+	})
+	n, _ := ledger.LoadCSVBytes([]byte("id,customer_id,plan_id,tier,status,unit_amount,currency,interval,start\n" +
+		"sub_2,cus_2,team,TEAM,active,1000,USD,month,2024-02-01\n"))
+	report, err := ledger.Report(time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	s := report.Snapshot
+	fmt.Println(n, err)
+	fmt.Println(s.MRR.Amount, s.MRR.Currency, s.ARR.Amount, s.PayingCustomers, s.ARPU.Amount)
+	// Output:
+	// 1 <nil>
+	// 3000 USD 36000 2 1500
+}
+
+func ExampleContextMemory() {
+	memory, _ := cognition.NewContextMemory(cognition.ContextOptions{})
+	defer memory.Close()
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	_, _ = memory.Add("acme", cognition.ContextEntry{Content: "Billing contact: ada@example.com",
+		Importance: cognition.ImportanceCritical}, now)
+	_, _ = memory.Add("acme", cognition.ContextEntry{Content: "Refunds are possible within 30 days."}, now)
+	_, _ = memory.Add("globex", cognition.ContextEntry{Content: "Globex never refunds."}, now)
+
+	window, err := memory.BuildWindow("acme", "refund", 100, 20, now)
+	fmt.Println(err)
+	fmt.Println(window.Text)
+	tokens, _ := cognition.CountTokens(window.Text, cognition.EncodingO200kBase)
+	fmt.Println(len(window.Entries), tokens == window.Tokens)
+	// Output:
+	// <nil>
+	// Billing contact: [EMAIL]
+	//
+	// Refunds are possible within 30 days.
+	// 2 true
+}

@@ -1,0 +1,347 @@
+package cognition_test
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cognition "github.com/cognition-core/cognition-core/bindings/go"
+)
+
+// The shared cases in tests/vectors/context.json, run by every face.
+type contextVectors struct {
+	Tokens []struct {
+		Name  string `json:"name"`
+		Text  string `json:"text"`
+		O200k int    `json:"o200k_base"`
+		Cl100 int    `json:"cl100k_base"`
+	} `json:"tokens"`
+	Masking []struct {
+		Name  string   `json:"name"`
+		Input string   `json:"input"`
+		Text  string   `json:"text"`
+		Kinds []string `json:"kinds"`
+	} `json:"masking"`
+	Packing []struct {
+		Name    string `json:"name"`
+		Entries []struct {
+			Content    string `json:"content"`
+			Importance string `json:"importance"`
+			Summary    string `json:"summary"`
+		} `json:"entries"`
+		Query     string `json:"query"`
+		MaxTokens int    `json:"max_tokens"`
+		Reserve   int    `json:"reserve_output_tokens"`
+		Expect    struct {
+			IDs      []string `json:"ids"`
+			Forms    []string `json:"forms"`
+			Text     string   `json:"text"`
+			Tokens   int      `json:"tokens"`
+			Error    string   `json:"error"`
+			Required int      `json:"required"`
+		} `json:"expect"`
+	} `json:"packing"`
+}
+
+var t0 = time.UnixMilli(1_700_000_000_000).UTC()
+
+func loadContextVectors(t *testing.T) contextVectors {
+	t.Helper()
+	var v contextVectors
+	loadJSON(t, "context.json", &v)
+	if len(v.Tokens) == 0 || len(v.Masking) == 0 || len(v.Packing) == 0 {
+		t.Fatal("context vectors are missing a section")
+	}
+	return v
+}
+
+func newMemory(t *testing.T, opts cognition.ContextOptions) *cognition.ContextMemory {
+	t.Helper()
+	m, err := cognition.NewContextMemory(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+func TestContextTokenVectors(t *testing.T) {
+	v := loadContextVectors(t)
+	for _, c := range v.Tokens {
+		for _, enc := range []struct {
+			name string
+			want int
+		}{{cognition.EncodingO200kBase, c.O200k}, {cognition.EncodingCl100kBase, c.Cl100}} {
+			got, err := cognition.CountTokens(c.Text, enc.name)
+			if err != nil || got != enc.want {
+				t.Errorf("%s %s: got %d, %v; want %d", c.Name, enc.name, got, err, enc.want)
+			}
+		}
+	}
+}
+
+func TestContextCountTokensDefaultsToO200k(t *testing.T) {
+	text := "Refunds are possible within thirty days. こんにちは"
+	def, err := cognition.CountTokens(text, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o200k, _ := cognition.CountTokens(text, cognition.EncodingO200kBase)
+	if def != o200k || def == 0 {
+		t.Fatalf("default %d, o200k_base %d", def, o200k)
+	}
+}
+
+// Masking has no entry point of its own: it is seen through Add and a window with room for
+// the one entry. Finding kinds are seen only as the [KIND] placeholders in the text.
+func TestContextMaskingVectorsThroughTheWindow(t *testing.T) {
+	v := loadContextVectors(t)
+	for _, c := range v.Masking {
+		t.Run(c.Name, func(t *testing.T) {
+			m := newMemory(t, cognition.ContextOptions{})
+			if _, err := m.Add("t", cognition.ContextEntry{Content: c.Input}, t0); err != nil {
+				t.Fatal(err)
+			}
+			w, err := m.BuildWindow("t", "", 10_000, 0, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.Text != c.Text {
+				t.Fatalf("got %q, want %q", w.Text, c.Text)
+			}
+			for _, kind := range c.Kinds {
+				if !strings.Contains(w.Text, "["+kind+"]") {
+					t.Errorf("no [%s] in %q", kind, w.Text)
+				}
+			}
+		})
+	}
+}
+
+// Packing cases are stateless pack() in the core; here they go through a fresh memory, entries
+// added in order at now = 0, with the ids the memory returns mapped back to positions.
+func TestContextPackingVectorsThroughTheMemory(t *testing.T) {
+	v := loadContextVectors(t)
+	epoch := time.UnixMilli(0)
+	for _, c := range v.Packing {
+		t.Run(c.Name, func(t *testing.T) {
+			m := newMemory(t, cognition.ContextOptions{})
+			position := map[string]string{}
+			for i, e := range c.Entries {
+				id, err := m.Add("t", cognition.ContextEntry{Content: e.Content,
+					Importance: cognition.Importance(e.Importance), Summary: e.Summary}, epoch)
+				if err != nil {
+					t.Fatal(err)
+				}
+				position[id] = strconv.Itoa(i)
+			}
+			w, err := m.BuildWindow("t", c.Query, c.MaxTokens, c.Reserve, epoch)
+			if c.Expect.Error != "" {
+				if got := codeOf(err); got != c.Expect.Error {
+					t.Fatalf("got %v, want %s", err, c.Expect.Error)
+				}
+				short := fmt.Sprintf("(%d tokens short)", c.Expect.Required-(c.MaxTokens-c.Reserve))
+				if !strings.Contains(err.Error(), short) {
+					t.Errorf("message %q does not say %s", err, short)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []string{}
+			forms := []string{}
+			for _, e := range w.Entries {
+				ids = append(ids, position[e.ID])
+				forms = append(forms, string(e.Form))
+			}
+			if strings.Join(ids, ",") != strings.Join(c.Expect.IDs, ",") {
+				t.Errorf("ids %v, want %v", ids, c.Expect.IDs)
+			}
+			if c.Expect.Forms != nil && strings.Join(forms, ",") != strings.Join(c.Expect.Forms, ",") {
+				t.Errorf("forms %v, want %v", forms, c.Expect.Forms)
+			}
+			if w.Text != c.Expect.Text || w.Tokens != c.Expect.Tokens {
+				t.Errorf("text %q (%d tokens), want %q (%d)", w.Text, w.Tokens, c.Expect.Text, c.Expect.Tokens)
+			}
+		})
+	}
+}
+
+func TestContextWindowTokensAreTheExactCountOfItsText(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{})
+	for i := 0; i < 30; i++ {
+		content := fmt.Sprintf("Note %d: the customer asked about invoice %d and refunds.", i, 1000+i)
+		if _, err := m.Add("acme", cognition.ContextEntry{Content: content}, t0.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := m.BuildWindow("acme", "refunds invoice", 120, 20, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := cognition.CountTokens(w.Text, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != w.Tokens || w.Tokens > 100 || w.AvailableTokens != 100 || !w.Exact {
+		t.Fatalf("counted %d, window says %d of %d (exact %v)", n, w.Tokens, w.AvailableTokens, w.Exact)
+	}
+	if len(w.Entries) == 0 || len(w.Omitted) == 0 || len(w.Entries)+len(w.Omitted) != 30 {
+		t.Fatalf("%d entries, %d omitted; want some of each, 30 in all", len(w.Entries), len(w.Omitted))
+	}
+}
+
+func TestContextTenantsNeverSeeEachOthersEntries(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{})
+	if _, err := m.Add("acme", cognition.ContextEntry{Content: "Acme refunds within 30 days.", Importance: cognition.ImportanceHigh}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Add("globex", cognition.ContextEntry{Content: "Globex never refunds.", Importance: cognition.ImportanceCritical}, t0); err != nil {
+		t.Fatal(err)
+	}
+	w, err := m.BuildWindow("acme", "refunds", 1000, 0, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Text != "Acme refunds within 30 days." || len(w.Omitted) != 0 {
+		t.Fatalf("acme's window: %q, %d omitted", w.Text, len(w.Omitted))
+	}
+	w, err = m.BuildWindow("initech", "refunds", 1000, 0, t0)
+	if err != nil || w.Text != "" || len(w.Entries) != 0 {
+		t.Fatalf("an unknown tenant's window: %+v, %v", w, err)
+	}
+}
+
+func TestContextCriticalEntriesThatDoNotFitAreBudgetTooSmall(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{})
+	if _, err := m.Add("t", cognition.ContextEntry{Content: "A critical rule that is far too long for a three-token window.",
+		Importance: cognition.ImportanceCritical}, t0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := m.BuildWindow("t", "", 3, 0, t0)
+	if !errors.Is(err, cognition.ErrContextBudgetTooSmall) {
+		t.Fatalf("got %v, want CONTEXT_BUDGET_TOO_SMALL", err)
+	}
+	if !strings.Contains(err.Error(), "tokens short") {
+		t.Fatalf("message %q does not say by how many tokens", err)
+	}
+}
+
+func TestContextRejectModeRefusesSecretsWithoutEchoingThem(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{MaskMode: cognition.MaskModeReject})
+	_, err := m.Add("t", cognition.ContextEntry{Content: "key AKIAIOSFODNN7EXAMPLE"}, t0)
+	if !errors.Is(err, cognition.ErrContextSensitiveContent) {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(err.Error(), "AKIA") {
+		t.Fatalf("the message echoes the secret: %v", err)
+	}
+}
+
+func TestContextKeepModeStoresTheTextAsGiven(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{MaskMode: cognition.MaskModeKeep})
+	if _, err := m.Add("t", cognition.ContextEntry{Content: "mail ada@example.com"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	w, err := m.BuildWindow("t", "", 100, 0, t0)
+	if err != nil || w.Text != "mail ada@example.com" {
+		t.Fatalf("got %q, %v", w.Text, err)
+	}
+}
+
+func TestContextHostileInputGetsTypedErrors(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{})
+	add := func(tenant string, e cognition.ContextEntry) error { _, err := m.Add(tenant, e, t0); return err }
+	build := func(tenant, query string, max, reserve int) error {
+		_, err := m.BuildWindow(tenant, query, max, reserve, t0)
+		return err
+	}
+	newErr := func(o cognition.ContextOptions) error { _, err := cognition.NewContextMemory(o); return err }
+	countErr := func(text, enc string) error { _, err := cognition.CountTokens(text, enc); return err }
+	cases := []struct {
+		name string
+		err  error
+		want *cognition.Error
+	}{
+		{"unknown encoding", newErr(cognition.ContextOptions{Encoding: "p50k_base"}), cognition.ErrContextUnknownEncoding},
+		{"unknown mask mode", newErr(cognition.ContextOptions{MaskMode: "scramble"}), cognition.ErrContextLimitExceeded},
+		{"negative size", newErr(cognition.ContextOptions{WorkingSize: -1}), cognition.ErrInvalidArgument},
+		{"count with unknown encoding", countErr("x", "gpt2"), cognition.ErrContextUnknownEncoding},
+		{"count invalid UTF-8", countErr("\xff\xfe", ""), cognition.ErrInvalidUTF8},
+		{"empty tenant", add("", cognition.ContextEntry{Content: "x"}), cognition.ErrContextInvalidTenant},
+		{"control character tenant", add("a\x00b", cognition.ContextEntry{Content: "x"}), cognition.ErrContextInvalidTenant},
+		{"blank content", add("t", cognition.ContextEntry{Content: "  "}), cognition.ErrContextEmptyContent},
+		{"invalid UTF-8 content", add("t", cognition.ContextEntry{Content: "\xff"}), cognition.ErrInvalidUTF8},
+		{"unknown importance", add("t", cognition.ContextEntry{Content: "x", Importance: "urgent"}), cognition.ErrContextInvalidImportance},
+		{"content over 1 MiB", add("t", cognition.ContextEntry{Content: strings.Repeat("a", 1<<20+1)}), cognition.ErrContextEntryTooLarge},
+		{"reserve over max", build("t", "", 10, 11), cognition.ErrContextLimitExceeded},
+		{"negative budget", build("t", "", -1, 0), cognition.ErrInvalidArgument},
+		{"query over 64 KiB", build("t", strings.Repeat("q", 64<<10+1), 100, 0), cognition.ErrContextLimitExceeded},
+		{"window for an empty tenant", build("", "", 100, 0), cognition.ErrContextInvalidTenant},
+	}
+	for _, c := range cases {
+		if !errors.Is(c.err, c.want) {
+			t.Errorf("%s: got %v, want %s", c.name, c.err, c.want.Code)
+		}
+	}
+	// None of the refused entries went in.
+	w, err := m.BuildWindow("t", "", 1000, 0, t0)
+	if err != nil || len(w.Entries) != 0 {
+		t.Fatalf("%d entries after refused adds, %v", len(w.Entries), err)
+	}
+}
+
+func TestContextClosedMemoryIsInvalidState(t *testing.T) {
+	m, err := cognition.NewContextMemory(cognition.ContextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = m.Close()
+	if err := m.Close(); err != nil {
+		t.Fatalf("closing twice: %v", err)
+	}
+	if _, err := m.Add("t", cognition.ContextEntry{Content: "x"}, t0); !errors.Is(err, cognition.ErrInvalidState) {
+		t.Fatalf("add: %v", err)
+	}
+	if _, err := m.BuildWindow("t", "", 10, 0, t0); !errors.Is(err, cognition.ErrInvalidState) {
+		t.Fatalf("build: %v", err)
+	}
+}
+
+func TestContextMemoryServesManyGoroutines(t *testing.T) {
+	m := newMemory(t, cognition.ContextOptions{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			tenant := fmt.Sprintf("tenant-%d", g)
+			for i := 0; i < 5; i++ {
+				if _, err := m.Add(tenant, cognition.ContextEntry{Content: fmt.Sprintf("%s fact %d", tenant, i)}, t0); err != nil {
+					errs <- err
+					return
+				}
+				w, err := m.BuildWindow(tenant, "fact", 1000, 0, t0)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(w.Entries) != i+1 || strings.Count(w.Text, tenant) != i+1 {
+					errs <- fmt.Errorf("%s: %d entries after %d adds: %q", tenant, len(w.Entries), i+1, w.Text)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
