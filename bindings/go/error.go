@@ -7,8 +7,8 @@ import (
 
 // ErrorCode is the stable number of a failure, equal to the C ABI's cog_status and to the Rust
 // core's ErrorCode: 1–99 general, 100–149 webhook signatures, 150–199 event parsing, 200–299
-// idempotency stores, 300–399 revenue analytics, 400–499 context memory and packing. Codes are
-// never renumbered.
+// idempotency stores, 300–399 revenue analytics, 400–499 context memory and packing, 500–599 code
+// validation. Codes are never renumbered.
 type ErrorCode uint32
 
 // The error codes, one per cog_status value except COG_STATUS_OK.
