@@ -212,7 +212,7 @@ impl NativeContextMemory {
         for hit in hits {
             let item = PyDict::new(py);
             item.set_item("id", &hit.id)?;
-            item.set_item("score", serialised(py, serde_json::to_value(&hit.score))?)?;
+            item.set_item("score", serialised(py, serde_json::to_value(hit.score))?)?;
             item.set_item("entry", to_py(py, &entry_value(&hit.entry))?)?;
             list.append(item)?;
         }
