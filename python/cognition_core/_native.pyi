@@ -31,6 +31,7 @@ __all__ = [
     "ImportReport",
     "LeaseToken",
     "MemoryStore",
+    "NativeContextMemory",
     "Page",
     "ProcessResult",
     "QueryStats",
@@ -45,8 +46,11 @@ __all__ = [
     "WebhookProcessor",
     "__version__",
     "construct_event",
+    "count_tokens",
     "error_codes",
     "fingerprint",
+    "mask",
+    "pack",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
@@ -998,3 +1002,41 @@ class QueryTracker:
     @property
     def suggest_config(self) -> SuggestConfig: ...
     def __len__(self) -> int: ...
+
+# Context (wrapped by cognition_core._context, which documents the public API).
+
+def count_tokens(text: str, encoding_name: str) -> int: ...
+def mask(text: str) -> dict[str, Any]: ...
+def pack(
+    entries: list[tuple[str, str, list[str], str | None, str | None, int | None]],
+    query: str,
+    max_tokens: int,
+    reserve_output_tokens: int,
+    encoding_name: str,
+    now: int,
+) -> dict[str, Any]: ...
+
+@final
+class NativeContextMemory:
+    def __new__(
+        cls, encoding_name: str, working_size: int, short_term_size: int
+    ) -> NativeContextMemory: ...
+    @property
+    def tokenizer(self) -> str: ...
+    def add(
+        self,
+        tenant: str,
+        content: str,
+        importance: str,
+        tags: list[str],
+        summary: str | None,
+        id: str | None,
+        created_at: int | None,
+        now: int,
+    ) -> str: ...
+    def get(self, tenant: str, id: str, now: int) -> dict[str, Any]: ...
+    def search(self, tenant: str, query: str, limit: int, now: int) -> list[dict[str, Any]]: ...
+    def prune(self, now: int) -> list[dict[str, Any]]: ...
+    def build_window(
+        self, tenant: str, query: str, max_tokens: int, reserve_output_tokens: int, now: int
+    ) -> dict[str, Any]: ...

@@ -5,6 +5,7 @@
 //! `cognition_core`, which re-exports this module (see `python/cognition_core/_native.pyi`).
 #![forbid(unsafe_code)]
 
+mod context;
 mod errors;
 mod event;
 mod inputs;
@@ -59,6 +60,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<query::QueryTracker>()?;
     m.add_function(wrap_pyfunction!(query::fingerprint, m)?)?;
     m.add_function(wrap_pyfunction!(query::suggest, m)?)?;
+    m.add_class::<context::NativeContextMemory>()?;
+    m.add_function(wrap_pyfunction!(context::count_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(context::mask, m)?)?;
+    m.add_function(wrap_pyfunction!(context::pack, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::verify_webhook, m)?)?;
