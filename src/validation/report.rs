@@ -74,18 +74,27 @@ impl ValidationReport {
 
     /// Return the report as JSON (schema in the type's docs).
     pub fn to_json(&self) -> String {
-        let counts = Counts {
-            critical: self.count(Severity::Critical),
-            high: self.count(Severity::High),
-            medium: self.count(Severity::Medium),
-            low: self.count(Severity::Low),
-            info: self.count(Severity::Info),
-        };
-        serde_json::to_string(&JsonReport {
+        serde_json::to_string(&self.json_form())
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Return the report as a JSON value, the form [`to_json`](Self::to_json) writes, for
+    /// embedding in a larger document without a text round trip.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self.json_form()).unwrap_or(serde_json::Value::Null)
+    }
+
+    fn json_form(&self) -> JsonReport<'_> {
+        JsonReport {
             report: self,
-            counts,
-        })
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            counts: Counts {
+                critical: self.count(Severity::Critical),
+                high: self.count(Severity::High),
+                medium: self.count(Severity::Medium),
+                low: self.count(Severity::Low),
+                info: self.count(Severity::Info),
+            },
+        }
     }
 
     /// Return one line per finding, `path:line:col: CODE [SEVERITY] message`, the form Ruff and

@@ -42,10 +42,6 @@ unsafe fn config_in(
     Ok(config)
 }
 
-fn report_value(report: &validation::ValidationReport) -> Value {
-    serde_json::from_str(&report.to_json()).unwrap_or(Value::Null)
-}
-
 /// Validate Python source and write the JSON report to `*out_json` (free with
 /// `cog_string_free`).
 ///
@@ -136,7 +132,7 @@ pub unsafe extern "C" fn cog_validation_fix(
         let doc = json!({
             "source": fixed.source,
             "applied": fixed.applied,
-            "report": report_value(&fixed.report),
+            "report": fixed.report.to_json_value(),
         });
         unsafe { write_out(out_json, cog_string::from_string(doc.to_string())) };
         Ok(())
@@ -178,7 +174,7 @@ pub unsafe extern "C" fn cog_validate_paths(
             .map(|r| match &r.result {
                 Ok(report) => json!({
                     "path": r.path.display().to_string(),
-                    "report": report_value(report),
+                    "report": report.to_json_value(),
                     "error": null,
                 }),
                 Err(e) => json!({
