@@ -20,7 +20,7 @@ CFLAGS_TEST := -std=c99 -Wall -Wextra -Wpedantic -Werror -g -fsanitize=address,u
 C_LIBS := -lpthread -ldl -lm
 
 .PHONY: help demo test test-rust test-c test-python test-go check-header header wheel bench fmt lint \
-        lint-rust lint-python ffi-lib python-dev tools-cbindgen venv clean
+        lint-rust lint-python ffi-lib python-dev python-dist tools-cbindgen venv clean
 
 help:
 	@echo "make demo    run the main job end to end on embedded defaults"
@@ -42,8 +42,13 @@ tools-cbindgen:
 	fi
 
 # ---------------------------------------------------------------- builds
-ffi-lib:
-	cargo build --release -p cognition-ffi
+# The C library is built together with the Python extension in one cargo run, so both see the same
+# unified features (pyo3's macros widen `syn`'s, which changes the hash of everything derived with
+# serde): maturin's own run afterwards finds the core and its dependencies already built, instead of
+# compiling the whole release tree a second time. The environment is the one maturin sets.
+PYO3_ENV = PYO3_PYTHON=$(abspath $(VPY)) PYO3_BUILD_EXTENSION_MODULE=1
+ffi-lib: venv
+	$(PYO3_ENV) cargo build --release -p cognition-ffi -p cognition-python
 
 python-dev: venv
 	cd python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --release --quiet
@@ -59,7 +64,7 @@ check-header: tools-cbindgen
 	fi; rm -f $$tmp; echo "include/cognition.h is up to date"
 
 wheel: venv
-	cd python && ../$(VENV)/bin/maturin build --release -o ../dist
+	cd python && ../$(VENV)/bin/maturin build --profile dist -o ../dist
 
 # ---------------------------------------------------------------- demo
 demo:
@@ -112,8 +117,18 @@ lint-python: venv
 	$(VENV)/bin/ruff format --check python benches/python tests/vectors tests/validation examples/python
 
 # ---------------------------------------------------------------- benchmarks
-bench: python-dev
-	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker --bench validation
+# The Python benchmarks measure the shipped build (profile `dist`, thin LTO), with their peers
+# (benchmark-only packages, not needed by the tests) installed into the same venv.
+$(VENV)/.bench-installed: benches/python/requirements-bench.txt $(VENV)/.installed
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r benches/python/requirements-bench.txt
+	touch $@
+
+python-dist: venv $(VENV)/.bench-installed
+	cd python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --profile dist --quiet
+
+bench: python-dist
+	cargo bench --all-features --bench webhook --bench idempotency --bench query --bench query_tracker \
+	  --bench context --bench revenue --bench validation
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py

@@ -109,10 +109,9 @@ fn string_concat(ck: &mut Checker<'_>, node: Node<'_>) {
             .is_some_and(|f| matches!(ck.text(f), "str" | "repr" | "format")),
         "binary_operator" => {
             let mut cursor = right.walk();
-            let any = right
+            right
                 .named_children(&mut cursor)
-                .any(|c| matches!(c.kind(), "string" | "concatenated_string"));
-            any
+                .any(|c| matches!(c.kind(), "string" | "concatenated_string"))
         }
         _ => false,
     };

@@ -230,8 +230,7 @@ fn subprocess(ck: &mut Checker<'_>, node: Node<'_>, args: Option<Node<'_>>) {
     let literal_command = args.and_then(first_positional).is_some_and(|a| {
         matches!(a.kind(), "list" | "tuple") && {
             let mut cursor = a.walk();
-            let all = a.named_children(&mut cursor).all(|c| is_literal(c));
-            all
+            a.named_children(&mut cursor).all(|c| is_literal(c))
         }
     });
     if falsy && !literal_command {
@@ -441,35 +440,30 @@ fn is_nonempty_plain_string(ck: &Checker<'_>, node: Node<'_>) -> bool {
         return false;
     }
     let mut cursor = node.walk();
-    let nonempty = node
-        .children(&mut cursor)
-        .any(|c| c.kind() == "string_content" && !ck.text(c).is_empty());
-    nonempty
+    node.children(&mut cursor)
+        .any(|c| c.kind() == "string_content" && !ck.text(c).is_empty())
 }
 
 fn first_positional(args: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = args.walk();
-    let first = args.named_children(&mut cursor).find(|c| {
+    args.named_children(&mut cursor).find(|c| {
         !c.is_extra()
             && !matches!(
                 c.kind(),
                 "keyword_argument" | "list_splat" | "dictionary_splat"
             )
-    });
-    first
+    })
 }
 
 fn keyword_value<'t>(ck: &Checker<'_>, args: Node<'t>, name: &str) -> Option<Node<'t>> {
     let mut cursor = args.walk();
-    let found = args
-        .named_children(&mut cursor)
+    args.named_children(&mut cursor)
         .filter(|c| c.kind() == "keyword_argument")
         .find(|kw| {
             kw.child_by_field_name("name")
                 .is_some_and(|n| ck.text(n) == name)
         })
-        .and_then(|kw| kw.child_by_field_name("value"));
-    found
+        .and_then(|kw| kw.child_by_field_name("value"))
 }
 
 fn keyword_is(ck: &Checker<'_>, args: Option<Node<'_>>, name: &str, value: &str) -> bool {
@@ -482,11 +476,9 @@ fn safe_yaml_loader(ck: &Checker<'_>, args: Option<Node<'_>>) -> bool {
     let Some(args) = args else { return false };
     let loader = keyword_value(ck, args, "Loader").or_else(|| {
         let mut cursor = args.walk();
-        let second = args
-            .named_children(&mut cursor)
+        args.named_children(&mut cursor)
             .filter(|c| !c.is_extra() && c.kind() != "keyword_argument")
-            .nth(1);
-        second
+            .nth(1)
     });
     loader.is_some_and(|l| {
         let text = ck.text(l);

@@ -70,9 +70,8 @@ fn has_decorator(ck: &Checker<'_>, node: Node<'_>, name: &str) -> bool {
         return false;
     };
     let mut cursor = parent.walk();
-    let found = parent
+    parent
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "decorator")
-        .any(|d| ck.text(d).trim_start_matches('@').trim() == name);
-    found
+        .any(|d| ck.text(d).trim_start_matches('@').trim() == name)
 }
