@@ -111,9 +111,10 @@ func WithTests(tests string) ValidateOption {
 	return func(o *validateOptions) { o.tests = &tests }
 }
 
-// WithPython sets the interpreter that runs [WithTests] (a path or a name on PATH; default
-// "python3"). It must have pytest installed, or validation fails with
-// [CodeValidationTestRunner].
+// WithPython sets the interpreter that runs [WithTests] (default "python3"): an absolute path
+// (a virtualenv's bin/python), or a name looked up on the sandbox's scrubbed PATH
+// (/usr/local/bin:/usr/bin:/bin), not the caller's. It must have pytest installed, or validation
+// fails with [CodeValidationTestRunner].
 func WithPython(path string) ValidateOption {
 	return func(o *validateOptions) { o.python = path }
 }

@@ -29,7 +29,8 @@ const MAX_TIMEOUT_MS: u64 = 24 * 60 * 60 * 1000;
 ///
 /// Failing and erroring tests and a timeout become HIGH issues (CG301, CG302, CG303) named after
 /// the test. Below PARANOID, and when the source has a syntax error, the tests are not run.
-/// `python` is the interpreter with pytest (a path or a name on `PATH`; NULL/empty: `python3`);
+/// `python` is the interpreter with pytest (an absolute path, or a name looked up on the
+/// sandbox's `PATH`, `/usr/local/bin:/usr/bin:/bin`; NULL/empty: `python3`);
 /// `timeout_ms` bounds the whole test run (0: the default 30 s; at most one day). The run also gets 20 CPU
 /// seconds, 1 GiB of address space and 64 processes; see the core's `PytestRunner`. Other
 /// arguments as `cog_validate`.
