@@ -67,9 +67,9 @@ wheel: venv
 	cd python && ../$(VENV)/bin/maturin build --profile dist -o ../dist
 
 # ---------------------------------------------------------------- demo
-demo:
-	cargo run --quiet --release --features sqlite --example demo
-	cargo run --quiet --release --example revenue
+# COGNITION_PYTHON: the interpreter (with pytest) that runs the validation section's PARANOID tests.
+demo: venv
+	COGNITION_PYTHON=$(abspath $(VPY)) cargo run --quiet --release --features sqlite,pytest-runner --example demo
 
 # ---------------------------------------------------------------- tests
 test: lint check-header test-rust test-c test-python test-go
@@ -80,13 +80,15 @@ test-rust: venv
 	COGNITION_PYTHON=$(abspath $(VPY)) cargo test --workspace --all-features --all-targets
 	cargo test --workspace --all-features --doc
 
-test-c: ffi-lib
+# COGNITION_PYTHON: the interpreter (with pytest) for the PARANOID validation tests (C and Go).
+test-c: ffi-lib venv
 	@mkdir -p $(C_BUILD)
 	@for src in $(C_TEST_DIR)/*.c; do \
 	  bin=$(C_BUILD)/$$(basename $$src .c); \
 	  $(CC) $(CFLAGS_TEST) $$src $(FFI_STATIC) $(C_LIBS) -o $$bin; \
 	  echo "running $$bin"; \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $$bin; \
+	  COGNITION_PYTHON=$(abspath $(VPY)) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $$bin; \
 	done
 	$(CXX) -std=c++17 -Wall -Wextra -Wpedantic -Werror -Iinclude -fsyntax-only $(C_TEST_DIR)/header_compiles_as.cpp
 	@echo "C tests: passed"
@@ -96,8 +98,8 @@ test-python: python-dev
 	$(VENV)/bin/mypy --strict python/tests python/cognition_core
 	cd python && ../$(VENV)/bin/python -m mypy.stubtest cognition_core --allowlist stubtest-allowlist.txt
 
-test-go: ffi-lib
-	cd bindings/go && CGO_ENABLED=1 go test -count=1 ./...
+test-go: ffi-lib venv
+	cd bindings/go && COGNITION_PYTHON=$(abspath $(VPY)) CGO_ENABLED=1 go test -count=1 ./...
 
 # ---------------------------------------------------------------- quality
 fmt: venv

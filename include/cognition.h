@@ -1505,7 +1505,7 @@ void cog_string_free(struct cog_string *string);
  `cog_string_free`).
 
  `level` is `basic`, `standard`, `strict` or `paranoid` (any case; NULL/empty is `standard`;
- PARANOID's test run is not available through C, so it checks what STRICT does).
+ here PARANOID checks what STRICT does; `cog_validate_with_tests` also runs the tests).
  `max_line_length` 0 means 88. `filename` (NULL/empty: `<string>`) is used in the report.
 
  Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (level, filename),
@@ -1544,8 +1544,8 @@ cog_status cog_validate_sarif(const uint8_t *source,
 /*
  Apply the safe whitespace fixes (W291, W293, W292, W191) and write
  `{"source": str, "applied": [issue…], "report": report}` to `*out_json` (free with
- `cog_string_free`); `report` validates the fixed source at `level`. Arguments and errors as
- `cog_validate`. Thread-safe.
+ `cog_string_free`); `report` validates the fixed source at `level` and is named `filename`.
+ Arguments and errors as `cog_validate`. Thread-safe.
 
  # Safety
  As `cog_validate`.
@@ -1555,6 +1555,8 @@ cog_status cog_validation_fix(const uint8_t *source,
                               const uint8_t *level,
                               size_t level_len,
                               uint32_t max_line_length,
+                              const uint8_t *filename,
+                              size_t filename_len,
                               struct cog_string *out_json);
 
 /*
@@ -1577,6 +1579,45 @@ cog_status cog_validate_paths(const struct cog_str *paths,
                               size_t level_len,
                               uint32_t max_line_length,
                               struct cog_string *out_json);
+
+/*
+ Validate Python source and, at PARANOID, run `tests` (a pytest module that imports the source
+ as `solution`) against it in a sandboxed `python -m pytest` subprocess; write the JSON report
+ (schema as `cog_validate`) to `*out_json` and, when `out_sarif` is not NULL, the SARIF 2.1.0
+ log of the same report to `*out_sarif` (free both with `cog_string_free`).
+
+ Failing and erroring tests and a timeout become HIGH issues (CG301, CG302, CG303) named after
+ the test. Below PARANOID, and when the source has a syntax error, the tests are not run.
+ `python` is the interpreter with pytest (an absolute path, or a name looked up on the
+ sandbox's `PATH`, `/usr/local/bin:/usr/bin:/bin`; NULL/empty: `python3`);
+ `timeout_ms` bounds the whole test run (0: the default 30 s; at most one day). The run also gets 20 CPU
+ seconds, 1 GiB of address space and 64 processes; see the core's `PytestRunner`. Other
+ arguments as `cog_validate`.
+
+ Errors: those of `cog_validate`; `COG_STATUS_INVALID_UTF8` (tests, python);
+ `COG_STATUS_INVALID_ARGUMENT` (`timeout_ms` over one day);
+ `COG_STATUS_VALIDATION_INPUT_TOO_LARGE` (tests over 16 MiB);
+ `COG_STATUS_VALIDATION_TEST_RUNNER` when the tests could not be run at all (no such
+ interpreter, pytest not installed). Thread-safe; blocks for the duration of the test run.
+
+ # Safety
+ Each `(ptr, len)` pair is readable for `len` bytes (NULL allowed when `len` is 0); `out_json`
+ is writable; `out_sarif` is NULL or writable.
+ */
+cog_status cog_validate_with_tests(const uint8_t *source,
+                                   size_t source_len,
+                                   const uint8_t *tests,
+                                   size_t tests_len,
+                                   const uint8_t *level,
+                                   size_t level_len,
+                                   uint32_t max_line_length,
+                                   const uint8_t *filename,
+                                   size_t filename_len,
+                                   const uint8_t *python,
+                                   size_t python_len,
+                                   uint64_t timeout_ms,
+                                   struct cog_string *out_json,
+                                   struct cog_string *out_sarif);
 
 /*
  Sign `payload` as Stripe does at `timestamp` (Unix seconds) and write the `Stripe-Signature`

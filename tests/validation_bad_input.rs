@@ -156,3 +156,26 @@ fn unreadable_files_in_a_directory_get_their_own_error() {
     assert_eq!(pkg.issues[0].rule, Rule::Eval);
     assert!(pkg.filename.ends_with("pkg/mod.py"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_given_as_a_path_is_a_path_error_not_an_endless_read() {
+    // /dev/zero never ends and a FIFO blocks until a writer appears: only regular files are read.
+    let reports = validate_paths(&["/dev/zero"], &strict()).unwrap();
+    let err = reports[0].result.as_ref().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ValidationPathIo);
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_walked_directory_skips_entries_that_are_not_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.py"), "x = 1\n").unwrap();
+    std::fs::create_dir(dir.path().join("package.py")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.py")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("socket.py")).unwrap();
+    let reports = validate_paths(&[dir.path()], &strict()).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].path.ends_with("good.py"));
+}

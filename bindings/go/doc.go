@@ -1,7 +1,8 @@
 // Package cognition is the Go face of cognition-core: Stripe and Standard Webhooks signature
 // verification, typed billing events, exactly-once processing, query-efficiency statistics,
-// revenue analytics and LLM context memory, computed by the Rust core through its C ABI
-// (include/cognition.h) and linked statically, so a Go service ships one binary.
+// revenue analytics, LLM context memory and Python code validation, computed by the Rust core
+// through its C ABI (include/cognition.h) and linked statically, so a Go service ships one
+// binary.
 //
 // # Building
 //
@@ -59,6 +60,16 @@
 // [ContextMemory] ([NewContextMemory]) keeps per-tenant tiered entries with secrets and personal
 // data masked on insert ([ContextMemory.Add]) and packs the best of them for a query into an
 // exact token budget ([ContextMemory.BuildWindow]), CRITICAL entries always in.
+//
+// # Code validation
+//
+// [Validate] checks Python source (generated code, plugins, notebooks) with tree-sitter's
+// parser and rules users of Ruff and Bandit know, at a [Level]: syntax as CPython 3 compiles it,
+// style and annotations, security and complexity, and at [LevelParanoid] the code's own pytest
+// tests in a sandboxed subprocess ([WithTests]). The [ValidationReport] has every finding with
+// its stable rule code, [Severity] and 1-based range, a 0–100 score and the verdict.
+// [ValidateSARIF] returns the SARIF 2.1.0 log, [Fix] applies the safe whitespace fixes, and
+// [ValidatePaths] validates files and directories in parallel.
 //
 // # Errors
 //

@@ -55,35 +55,43 @@ func strIn(s string) (*C.uint8_t, C.size_t) {
 // points at. (A Go array of cog_str would hold Go pointers, which cgo forbids passing.) The
 // returned release function wipes the copy and frees it. No secrets gives (NULL, 0).
 func cSecrets(secrets []string) (*C.cog_str, C.size_t, func()) {
-	if len(secrets) == 0 {
+	return cStrings(secrets, true)
+}
+
+// cStrings copies items into one C allocation as cSecrets does; the release function frees it,
+// wiping it first when wipe is set. No items gives (NULL, 0).
+func cStrings(items []string, wipe bool) (*C.cog_str, C.size_t, func()) {
+	if len(items) == 0 {
 		return nil, 0, func() {}
 	}
-	head := uintptr(len(secrets)) * unsafe.Sizeof(C.cog_str{})
+	head := uintptr(len(items)) * unsafe.Sizeof(C.cog_str{})
 	total := head
-	for _, s := range secrets {
+	for _, s := range items {
 		total += uintptr(len(s))
 	}
 	mem := C.malloc(C.size_t(total))
 	if mem == nil {
-		panic("cognition: out of memory copying secrets")
+		panic("cognition: out of memory copying strings")
 	}
-	items := unsafe.Slice((*C.cog_str)(mem), len(secrets))
+	strs := unsafe.Slice((*C.cog_str)(mem), len(items))
 	buf := unsafe.Slice((*byte)(mem), total)
 	off := head
-	for i, s := range secrets {
-		items[i].len = C.size_t(len(s))
-		items[i].ptr = nil
+	for i, s := range items {
+		strs[i].len = C.size_t(len(s))
+		strs[i].ptr = nil
 		if len(s) > 0 {
 			copy(buf[off:], s)
-			items[i].ptr = (*C.uint8_t)(unsafe.Pointer(&buf[off]))
+			strs[i].ptr = (*C.uint8_t)(unsafe.Pointer(&buf[off]))
 			off += uintptr(len(s))
 		}
 	}
 	release := func() {
-		C.memset(mem, 0, C.size_t(total))
+		if wipe {
+			C.memset(mem, 0, C.size_t(total))
+		}
 		C.free(mem)
 	}
-	return &items[0], C.size_t(len(secrets)), release
+	return &strs[0], C.size_t(len(items)), release
 }
 
 // takeString copies a cog_string the library returned into Go memory and frees the original.

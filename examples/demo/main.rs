@@ -6,9 +6,12 @@
 //! the sample events go through the exactly-once processor on the in-memory and SQLite stores:
 //! delivered twice (the duplicate is skipped), a failing handler retried on schedule, and the stats.
 //! Then a bundled query workload runs against SQLite through the query tracker: top fingerprints,
-//! slow ones, suggestions.
+//! slow ones, suggestions. Then revenue analytics over the bundled subscriptions, and code
+//! validation of a bundled generated snippet at every level, with its fixes and SARIF log.
 
 mod queries;
+mod revenue;
+mod validation;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -167,6 +170,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n5. Query-efficiency scoring");
     queries::show()?;
+
+    println!("\n6. Revenue analytics");
+    revenue::show()?;
+
+    println!("\n7. Code validation");
+    validation::show_all()?;
 
     println!("\ndemo finished.");
     Ok(())

@@ -23,8 +23,10 @@ pub struct PathReport {
 
 /// Validate files and every `*.py` file under directories, on all cores.
 ///
-/// Directories are walked iteratively, skipping hidden entries (`.git`, `.venv`) and not
-/// following symbolic links to directories. Results come in sorted path order; each report's
+/// Directories are walked iteratively, skipping hidden entries (`.git`, `.venv`), entries that
+/// are not regular files (FIFOs, sockets, devices) and not following symbolic links to
+/// directories; a path given directly that is not a regular file gets a
+/// [`ValidationError::PathIo`] in its report. Results come in sorted path order; each report's
 /// `filename` is its path. A file that cannot be read gets its error in its [`PathReport`]; a
 /// path given that does not exist fails the whole call.
 ///
@@ -88,20 +90,36 @@ fn validate_file(path: &Path, config: &ValidationConfig) -> PathReport {
     let config = config.clone().filename(path.display().to_string());
     let result = match std::fs::metadata(path) {
         Err(e) => Err(io_error(path, &e)),
+        // A FIFO would block the read until a writer appears, a device may never end: only
+        // regular files are opened.
+        Ok(meta) if !meta.is_file() => Err(ValidationError::PathIo {
+            path: path.display().to_string(),
+            reason: "not a regular file".to_string(),
+        }),
         Ok(meta) if meta.len() > super::MAX_SOURCE_LEN as u64 => {
             Err(ValidationError::InputTooLarge {
                 len: usize::try_from(meta.len()).unwrap_or(usize::MAX),
                 limit: super::MAX_SOURCE_LEN,
             })
         }
-        Ok(_) => std::fs::read(path)
-            .map_err(|e| io_error(path, &e))
-            .and_then(|bytes| super::validate_bytes(&bytes, &config)),
+        Ok(_) => read_capped(path).and_then(|bytes| super::validate_bytes(&bytes, &config)),
     };
     PathReport {
         path: path.to_path_buf(),
         result,
     }
+}
+
+/// Read at most one byte past the size limit, so a file that grows after `metadata` cannot make
+/// the read unbounded; `validate_bytes` then reports it as too large.
+fn read_capped(path: &Path) -> Result<Vec<u8>, ValidationError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(super::MAX_SOURCE_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, &e))?;
+    Ok(bytes)
 }
 
 /// Add `path` (a file) or the `*.py` files under it (a directory) to `files`, iteratively.
@@ -127,7 +145,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), ValidationError>
             if kind.is_dir() {
                 pending.push(p);
             } else if p.extension().is_some_and(|e| e == "py")
-                && (!kind.is_symlink() || p.is_file())
+                && (kind.is_file() || (kind.is_symlink() && p.is_file()))
             {
                 files.push(p);
             }

@@ -18,6 +18,7 @@ mod status;
 mod store;
 mod strings;
 mod validation;
+mod validation_paranoid;
 mod webhook;
 
 use std::ffi::c_char;
@@ -33,6 +34,7 @@ pub use status::{cog_error_codes_json, cog_status, cog_status_name};
 pub use store::*;
 pub use strings::{cog_str, cog_string, cog_string_free};
 pub use validation::*;
+pub use validation_paranoid::*;
 pub use webhook::*;
 
 /// The library version (`"MAJOR.MINOR.PATCH"`), static; never free it. Compare with

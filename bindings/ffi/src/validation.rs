@@ -18,7 +18,7 @@ use crate::strings::{bytes_in, check_out, cog_str, cog_string, slice_in, str_in,
 ///
 /// # Safety
 /// As `str_in` for each pair.
-unsafe fn config_in(
+pub(crate) unsafe fn config_in(
     level: *const u8,
     level_len: usize,
     max_line_length: u32,
@@ -46,7 +46,7 @@ unsafe fn config_in(
 /// `cog_string_free`).
 ///
 /// `level` is `basic`, `standard`, `strict` or `paranoid` (any case; NULL/empty is `standard`;
-/// PARANOID's test run is not available through C, so it checks what STRICT does).
+/// here PARANOID checks what STRICT does; `cog_validate_with_tests` also runs the tests).
 /// `max_line_length` 0 means 88. `filename` (NULL/empty: `<string>`) is used in the report.
 ///
 /// Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8` (level, filename),
@@ -107,8 +107,8 @@ pub unsafe extern "C" fn cog_validate_sarif(
 
 /// Apply the safe whitespace fixes (W291, W293, W292, W191) and write
 /// `{"source": str, "applied": [issue…], "report": report}` to `*out_json` (free with
-/// `cog_string_free`); `report` validates the fixed source at `level`. Arguments and errors as
-/// `cog_validate`. Thread-safe.
+/// `cog_string_free`); `report` validates the fixed source at `level` and is named `filename`.
+/// Arguments and errors as `cog_validate`. Thread-safe.
 ///
 /// # Safety
 /// As `cog_validate`.
@@ -119,12 +119,15 @@ pub unsafe extern "C" fn cog_validation_fix(
     level: *const u8,
     level_len: usize,
     max_line_length: u32,
+    filename: *const u8,
+    filename_len: usize,
     out_json: *mut cog_string,
 ) -> cog_status {
     cog_panic_boundary! {
         check_out(out_json, "out_json")?;
         let bytes = unsafe { bytes_in(source, source_len, "source") }?;
-        let config = unsafe { config_in(level, level_len, max_line_length, std::ptr::null(), 0) }?;
+        let config =
+            unsafe { config_in(level, level_len, max_line_length, filename, filename_len) }?;
         let text = std::str::from_utf8(bytes).map_err(|e| {
             cognition_core::validation::ValidationError::InvalidUtf8 { valid_up_to: e.valid_up_to() }
         })?;

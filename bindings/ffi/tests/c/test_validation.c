@@ -138,10 +138,11 @@ static void fixes_and_sarif(void) {
     const char *src = "if x:\n\ty = 1   \n  \nz = 2";
     cog_string out = {NULL, 0};
     jval doc;
-    EXPECT_STATUS(cog_validation_fix(u8(src), strlen(src), u8("standard"), 8, 0, &out), COG_STATUS_OK);
+    EXPECT_STATUS(cog_validation_fix(u8(src), strlen(src), u8("standard"), 8, 0, u8("app.py"), 6, &out), COG_STATUS_OK);
     doc = parse_json(&out);
     EXPECT(!strcmp(j_get(&doc, "source")->str, "if x:\n        y = 1\n\nz = 2\n"), "whitespace fixed");
     EXPECT(j_get(&doc, "applied")->len == 4, "four fixes applied");
+    EXPECT(!strcmp(j_get(j_get(&doc, "report"), "filename")->str, "app.py"), "the report is named");
     j_free(&doc);
     cog_string_free(&out);
     EXPECT_STATUS(cog_validate_sarif(u8("eval(x)\n"), 8, u8("strict"), 6, 0, u8("app.py"), 6, &out), COG_STATUS_OK);

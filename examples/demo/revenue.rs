@@ -1,5 +1,5 @@
 //! Revenue analytics on the bundled sample: 3,000 generated subscriptions over 2023–2024 in six
-//! currencies, reported in USD. Run with `cargo run --example revenue` (part of `make demo`).
+//! currencies, reported in USD: MRR, churn, LTV, movements, cohorts, forecast, tiers.
 
 use chrono::NaiveDate;
 use cognition_core::revenue::{
@@ -22,7 +22,8 @@ fn pct(r: &Ratio) -> String {
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Print the revenue section.
+pub fn show() -> Result<(), Box<dyn std::error::Error>> {
     let fx = FxTable::from_csv(Currency::USD, std::fs::File::open(FX)?)?;
     let mut ledger = RevenueLedger::with_config(LedgerConfig {
         fx: Some(fx),
@@ -32,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?;
     let usd = |amount: Decimal| Money::new(amount, Currency::USD).to_string();
 
-    println!("Revenue analytics: {loaded} subscriptions loaded from {SAMPLE}, as of {as_of}\n");
+    println!("{loaded} subscriptions loaded from {SAMPLE}, as of {as_of}\n");
     let s = ledger.mrr(as_of)?;
     println!(
         "MRR {}   ARR {}   ARPU {}",
