@@ -34,6 +34,16 @@ See which query shapes are slow, how efficient they are and what to do about the
     for advice in tracker.suggestions():
         print(advice.strategy, advice.reason, advice.statement or "")
 
+Compute MRR, ARR, ARPU, LTV, churn, MRR movements, cohorts and forecasts exactly (``Decimal``
+money in minor units, every convention documented)::
+
+    ledger = cognition_core.RevenueLedger.from_csv(
+        "subscriptions.csv", reporting_currency="USD", fx_rates={"EUR": Decimal("1.08")}
+    )
+    ledger.mrr(date(2024, 6, 30))  # Decimal('1234567.5'): cents
+    ledger.movements(date(2024, 1, 1), date(2024, 6, 30)).to_pandas()
+    ledger.apply_event(stripe_event)  # keep it live from customer.subscription.* webhooks
+
 Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
 and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
 every function is safe to call from several threads.
@@ -107,6 +117,25 @@ from ._native import (
     verify_standard_webhook,
     verify_webhook,
 )
+from ._revenue import (
+    UNBOUNDED,
+    Breakdown,
+    BreakdownRow,
+    ChurnMetrics,
+    Cohort,
+    CohortTable,
+    Discount,
+    Forecast,
+    ForecastPoint,
+    FxRate,
+    Ltv,
+    MonthMovements,
+    Movements,
+    MrrSnapshot,
+    Ratio,
+    RevenueLedger,
+    Subscription,
+)
 
 __all__ = [
     "DEFAULT_LEASE_MS",
@@ -115,44 +144,61 @@ __all__ = [
     "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "UNBOUNDED",
     "BackendStore",
+    "Breakdown",
+    "BreakdownRow",
+    "ChurnMetrics",
     "Claim",
     "CognitionError",
+    "Cohort",
+    "CohortTable",
     "ContextEntry",
     "ContextError",
     "ContextMemory",
     "ContextWindow",
+    "Discount",
     "ErrorCode",
     "Event",
     "EventParseError",
     "Evidence",
     "Finding",
     "Fingerprint",
+    "Forecast",
+    "ForecastPoint",
+    "FxRate",
     "IdempotencyStore",
     "ImportIssue",
     "ImportReport",
     "InvalidArgumentError",
     "LeaseToken",
+    "Ltv",
     "MaskResult",
     "MemoryStore",
+    "MonthMovements",
+    "Movements",
+    "MrrSnapshot",
     "OmittedEntry",
     "Page",
     "PermanentFailure",
     "ProcessResult",
     "QueryStats",
     "QueryTracker",
+    "Ratio",
     "Record",
     "RecordBackend",
     "RecordDict",
     "RetryDecision",
     "RetryPolicy",
     "RevenueError",
+    "RevenueLedger",
     "ScoreParts",
     "SearchHit",
     "SignatureVerificationError",
     "SqliteStore",
     "Stats",
     "StoreError",
+    "Subscription",
     "SuggestConfig",
     "Suggestion",
     "ValidationInputError",

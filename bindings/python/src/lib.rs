@@ -14,6 +14,7 @@ mod processor;
 mod query;
 mod query_values;
 mod records;
+mod revenue;
 mod store;
 mod webhook;
 
@@ -64,6 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context::count_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(context::mask, m)?)?;
     m.add_function(wrap_pyfunction!(context::pack, m)?)?;
+    m.add_class::<revenue::NativeRevenueLedger>()?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::verify_webhook, m)?)?;

@@ -174,7 +174,7 @@ impl<R: Read> Read for Watched<R> {
 }
 
 /// `OSError(errno, strerror, filename)`: Python picks the subclass (`FileNotFoundError`, …).
-fn os_error(err: &io::Error, path: &Path) -> PyErr {
+pub(crate) fn os_error(err: &io::Error, path: &Path) -> PyErr {
     let filename = path.to_string_lossy().into_owned();
     match err.raw_os_error() {
         Some(code) => {
