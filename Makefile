@@ -134,6 +134,7 @@ bench: python-dist
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py
+	$(VPY) benches/python/revenue.py
 
 clean:
 	cargo clean
