@@ -153,12 +153,12 @@ fn the_file_uses_wal_a_versioned_schema_and_indexes() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1]);
+    assert_eq!(versions, [1, 2]);
     let indexed: Vec<String> = conn
         .prepare(
             "SELECT group_concat(ii.name, ',') FROM sqlite_schema AS s, pragma_index_info(s.name) AS ii \
              WHERE s.type = 'index' AND s.tbl_name = 'idempotency_records' AND s.sql IS NOT NULL \
-             GROUP BY s.name ORDER BY s.name",
+             GROUP BY s.name ORDER BY group_concat(ii.name, ',')",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -178,7 +178,110 @@ fn the_file_uses_wal_a_versioned_schema_and_indexes() {
     let count: i64 = conn
         .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(count, 1);
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn the_retry_index_is_partial_and_retries_are_still_found() {
+    let (store, dir) = store("partial_index");
+    let (done, _) = acquire(&store, "evt_done", T0);
+    store.complete(&done, None, T0 + 1).unwrap();
+    acquire(&store, "evt_held", T0);
+    let (failing, _) = acquire(&store, "evt_retry", T0);
+    store.fail(&failing, "busy", true, T0 + 1).unwrap();
+    // Only `retrying` and `pending` rows are in the index, so claims and completions skip it.
+    let partial: Vec<(String, bool)> = raw(&dir.file("events.db"))
+        .prepare("SELECT name, partial FROM pragma_index_list('idempotency_records') ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        partial.contains(&("idempotency_records_retry_due".into(), true)),
+        "{partial:?}"
+    );
+    assert_eq!(partial.iter().filter(|(_, p)| *p).count(), 1, "{partial:?}");
+    let due = store.due_for_retry(UnixMillis::MAX, 10).unwrap();
+    assert_eq!(
+        due.iter().map(|r| &*r.key).collect::<Vec<_>>(),
+        ["evt_retry"]
+    );
+}
+
+/// What version 1 of the store wrote: its schema and two records, a processed one and one
+/// waiting for a retry.
+const VERSION_1_FILE: &str = "
+CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL);
+CREATE TABLE idempotency_records (
+    key TEXT NOT NULL PRIMARY KEY, event_type TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN
+        ('pending', 'processing', 'processed', 'failed', 'retrying', 'dead', 'ignored')),
+    fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32), payload BLOB, result TEXT,
+    last_error TEXT, created_at INTEGER NOT NULL, started_at INTEGER, processed_at INTEGER,
+    failed_at INTEGER, last_retry_at INTEGER, next_retry_at INTEGER,
+    attempts INTEGER NOT NULL CHECK (attempts >= 0),
+    lease_generation INTEGER NOT NULL CHECK (lease_generation >= 0), lease_expires_at INTEGER
+) STRICT;
+CREATE INDEX idempotency_records_status_next_retry ON idempotency_records (status, next_retry_at);
+CREATE INDEX idempotency_records_event_type_status ON idempotency_records (event_type, status);
+CREATE INDEX idempotency_records_created_at ON idempotency_records (created_at, key);
+INSERT INTO schema_migrations VALUES (1, 'idempotency_records with status, event type and creation indexes');
+INSERT INTO idempotency_records VALUES ('evt_done', 'invoice.paid', 'processed', zeroblob(32),
+    x'7b7d', '{\"ok\":1}', NULL, 1000, 1000, 1050, NULL, NULL, NULL, 1, 1, NULL);
+INSERT INTO idempotency_records VALUES ('evt_retry', 'invoice.paid', 'retrying', zeroblob(32),
+    x'7b7d', NULL, 'busy', 1000, 1000, NULL, 1010, NULL, 5000, 1, 1, NULL);
+";
+
+#[test]
+fn a_version_1_file_is_upgraded_in_place_keeping_its_records() {
+    let dir = TempDir::new("upgrade_v1");
+    let path = dir.file("events.db");
+    raw(&path).execute_batch(VERSION_1_FILE).unwrap();
+
+    let store = SqliteStore::open_with(&path, policy()).unwrap();
+    let conn = raw(&path);
+    let versions: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(versions, [1, 2]);
+    let indexes: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name = 'idempotency_records' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        indexes,
+        [
+            "idempotency_records_created_at",
+            "idempotency_records_event_type_status",
+            "idempotency_records_retry_due"
+        ]
+    );
+    let record = store.get("evt_done").unwrap().unwrap();
+    assert_eq!(
+        (record.status, record.result, record.payload),
+        (
+            Status::Processed,
+            Some(json!({"ok": 1})),
+            Some(b"{}".to_vec())
+        )
+    );
+    let due = store.due_for_retry(5_000, 10).unwrap();
+    assert_eq!(
+        due.iter().map(|r| &*r.key).collect::<Vec<_>>(),
+        ["evt_retry"]
+    );
+    assert!(store.due_for_retry(4_999, 10).unwrap().is_empty());
 }
 
 #[test]
@@ -220,7 +323,7 @@ fn a_schema_from_a_newer_version_is_refused_untouched() {
     {
         let conn = raw(&dir.file("events.db"));
         conn.execute(
-            "INSERT INTO schema_migrations (version, description) VALUES (2, 'from the future')",
+            "INSERT INTO schema_migrations (version, description) VALUES (3, 'from the future')",
             [],
         )
         .unwrap();
@@ -231,7 +334,7 @@ fn a_schema_from_a_newer_version_is_refused_untouched() {
         panic!("expected Corrupt, got {err:?}");
     };
     assert!(
-        message.contains("schema version 2") && message.contains("newer"),
+        message.contains("schema version 3") && message.contains("newer"),
         "{message}"
     );
     assert_eq!(std::fs::read(dir.file("events.db")).unwrap(), bytes);

@@ -160,7 +160,7 @@ fn four_processes_racing_over_the_same_keys_process_each_exactly_once() {
             assert_eq!(record.attempts, 1, "{}", record.key);
             assert_eq!(
                 record.result,
-                Some(json!({ "worker": winner[&record.key] })),
+                Some(json!({ "worker": winner[&*record.key] })),
                 "{} completed by the worker that acquired it",
                 record.key
             );
@@ -220,7 +220,7 @@ fn a_process_killed_mid_run_loses_nothing_it_reported_and_its_leases_expire() {
     let unreported = processing
         .records
         .iter()
-        .filter(|r| !held.contains(r.key.as_str()))
+        .filter(|r| !held.contains(&*r.key))
         .count();
     assert!(unreported <= 1, "{unreported} unreported leases");
 

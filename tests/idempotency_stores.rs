@@ -81,7 +81,7 @@ fn first_claim_acquires_attempt_one_and_keeps_every_field(store: &dyn Idempotenc
     assert_eq!(attempt, 1);
     let record = store.get("evt_1").unwrap().unwrap();
     assert_eq!(record.status, Status::Processing);
-    assert_eq!(record.event_type, "invoice.paid");
+    assert_eq!(&*record.event_type, "invoice.paid");
     assert_eq!(record.lease_generation, token.generation);
     assert_eq!(record.lease_expires_at, Some(T0 + DEFAULT_LEASE_MILLIS));
     assert_eq!(record.fingerprint, Fingerprint::of(b"body"));
@@ -269,7 +269,7 @@ fn due_for_retry_orders_by_due_time_then_key_and_honours_the_limit(store: &dyn I
         .due_for_retry(T0 + 10_000, 10)
         .unwrap()
         .into_iter()
-        .map(|r| r.key)
+        .map(|r| r.key.to_string())
         .collect();
     assert_eq!(due, ["b", "c", "d", "a"]);
     assert_eq!(store.due_for_retry(T0 + 10_000, 2).unwrap().len(), 2);
@@ -345,7 +345,7 @@ fn list_filters_and_pages_without_gaps_or_repeats(store: &dyn IdempotencyStore) 
         let page = store.list(&filter).unwrap();
         pages += 1;
         assert!(page.records.len() <= 4);
-        seen.extend(page.records.iter().map(|r| r.key.clone()));
+        seen.extend(page.records.iter().map(|r| r.key.to_string()));
         match page.next_cursor {
             Some(cursor) => filter.cursor = Some(cursor),
             None => break,
@@ -370,7 +370,7 @@ fn list_filters_and_pages_without_gaps_or_repeats(store: &dyn IdempotencyStore) 
         .unwrap()
         .records
         .into_iter()
-        .map(|r| r.key)
+        .map(|r| r.key.to_string())
         .collect();
     assert_eq!(
         keys,

@@ -124,7 +124,7 @@ fn run_step(
         }),
         "due" => store
             .due_for_retry(now, step["limit"].as_u64().unwrap() as usize)
-            .map(|due| json!({"keys": due.iter().map(|r| r.key.clone()).collect::<Vec<_>>()})),
+            .map(|due| json!({"keys": due.iter().map(|r| r.key.to_string()).collect::<Vec<_>>()})),
         "requeue" => store.requeue(&key, now).map(|()| json!({"ok": true})),
         "purge" => store
             .purge(step["before"].as_i64().unwrap())

@@ -191,7 +191,7 @@ impl<B: RecordBackend> IdempotencyStore for BackendStore<B> {
             .scan()?
             .into_iter()
             .filter(|r| r.status.is_finished() && r.created_at < created_before)
-            .map(|r| r.key)
+            .map(|r| r.key.to_string())
             .collect();
         self.backend.delete(&doomed)?;
         Ok(doomed.len() as u64)

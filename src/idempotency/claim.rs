@@ -1,5 +1,7 @@
 //! Claims and leases: how one worker at a time gets to handle a key.
 
+use std::sync::Arc;
+
 use super::{Fingerprint, StoreError, UnixMillis, MAX_KEY_LEN, MAX_PAYLOAD_LEN};
 
 /// A request to claim `key` for processing.
@@ -79,8 +81,8 @@ pub fn validate_key(key: &str) -> Result<(), StoreError> {
 /// lease was taken over holds a stale token and can no longer complete or fail the record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LeaseToken {
-    /// The claimed key.
-    pub key: String,
+    /// The claimed key (shared with the record: handing out a token copies no text).
+    pub key: Arc<str>,
     /// The record's lease generation at claim time.
     pub generation: u64,
 }

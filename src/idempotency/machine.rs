@@ -1,6 +1,8 @@
 //! The record state machine every store shares: stores only load and save around these functions,
 //! so the rules (leases, fencing, retries, dead-lettering) cannot drift between stores.
 
+use std::sync::Arc;
+
 use super::{
     Claim, ClaimRequest, LeaseToken, Record, RetryDecision, RetryPolicy, Status, StoreError,
     UnixMillis,
@@ -27,6 +29,38 @@ impl ClaimDecision {
     }
 }
 
+/// The first claim of a key no record exists for: the new record (to insert) and its answer,
+/// [`Claim::Acquired`] for attempt 1. `event_type` is `request.event_type`, passed separately so
+/// that a store can hand in a copy it shares between records instead of allocating one per record;
+/// the token shares the record's key.
+pub fn acquire_new(request: &ClaimRequest<'_>, event_type: Arc<str>) -> (Record, Claim) {
+    debug_assert_eq!(&*event_type, request.event_type);
+    let now = request.now;
+    let record = Record {
+        key: request.key.into(),
+        event_type,
+        status: Status::Processing,
+        fingerprint: request.fingerprint,
+        payload: request.payload.map(<[u8]>::to_vec),
+        result: None,
+        last_error: None,
+        created_at: now,
+        started_at: Some(now),
+        processed_at: None,
+        failed_at: None,
+        last_retry_at: None,
+        next_retry_at: None,
+        attempts: 1,
+        lease_generation: 1,
+        lease_expires_at: Some(now.saturating_add(request.lease_millis)),
+    };
+    let token = LeaseToken {
+        key: Arc::clone(&record.key),
+        generation: 1,
+    };
+    (record, Claim::Acquired { token, attempt: 1 })
+}
+
 /// Decide a claim against the existing record (if any).
 ///
 /// A lease that expired means the worker holding it died mid-attempt: that attempt counts as a
@@ -40,30 +74,9 @@ pub fn decide_claim(
     use Status::*;
     let now = request.now;
     let Some(record) = existing else {
-        let record = Record {
-            key: request.key.to_owned(),
-            event_type: request.event_type.to_owned(),
-            status: Processing,
-            fingerprint: request.fingerprint,
-            payload: request.payload.map(<[u8]>::to_vec),
-            result: None,
-            last_error: None,
-            created_at: now,
-            started_at: Some(now),
-            processed_at: None,
-            failed_at: None,
-            last_retry_at: None,
-            next_retry_at: None,
-            attempts: 1,
-            lease_generation: 1,
-            lease_expires_at: Some(now.saturating_add(request.lease_millis)),
-        };
-        let token = LeaseToken {
-            key: record.key.clone(),
-            generation: 1,
-        };
+        let (record, claim) = acquire_new(request, request.event_type.into());
         return ClaimDecision {
-            claim: Claim::Acquired { token, attempt: 1 },
+            claim,
             created: Some(record),
             updated: false,
         };
@@ -126,7 +139,7 @@ pub fn decide_claim(
                 record.payload = request.payload.map(<[u8]>::to_vec);
             }
             let token = LeaseToken {
-                key: record.key.clone(),
+                key: Arc::clone(&record.key),
                 generation: record.lease_generation,
             };
             ClaimDecision {
@@ -149,7 +162,7 @@ pub fn decide_claim(
 pub fn check_token(record: &Record, token: &LeaseToken) -> Result<(), StoreError> {
     if record.status != Status::Processing || record.lease_generation != token.generation {
         return Err(StoreError::StaleToken {
-            key: token.key.clone(),
+            key: token.key.to_string(),
             generation: token.generation,
             current: record.lease_generation,
         });

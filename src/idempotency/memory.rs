@@ -1,6 +1,7 @@
 //! `MemoryStore`: sharded in-process storage, the default for tests and single-process apps.
 
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashTable};
@@ -14,7 +15,43 @@ use super::{
 
 const SHARDS: usize = 32;
 
-type Shard = Mutex<HashTable<Record>>;
+/// Event types remembered per shard, so that records of one type share one string.
+const EVENT_TYPES_PER_SHARD: usize = 8;
+
+type Shard = Mutex<ShardData>;
+
+#[derive(Default)]
+struct ShardData {
+    records: HashTable<Record>,
+    /// The last few distinct event types claimed in this shard. Apps use a handful of types, so
+    /// nearly every new record shares one of these instead of allocating its own copy; bounded,
+    /// so that a stream of distinct types costs no more than one allocation per record.
+    event_types: EventTypes,
+}
+
+#[derive(Default)]
+struct EventTypes {
+    recent: Vec<Arc<str>>,
+    /// Where the next new type goes once `recent` is full (round robin).
+    next: usize,
+}
+
+impl EventTypes {
+    /// Return a shared copy of `event_type`, remembering it if it is new.
+    fn intern(&mut self, event_type: &str) -> Arc<str> {
+        if let Some(known) = self.recent.iter().find(|t| ***t == *event_type) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = event_type.into();
+        if self.recent.len() < EVENT_TYPES_PER_SHARD {
+            self.recent.push(Arc::clone(&new));
+        } else {
+            self.recent[self.next] = Arc::clone(&new);
+            self.next = (self.next + 1) % EVENT_TYPES_PER_SHARD;
+        }
+        new
+    }
+}
 
 /// Records in memory, in 32 independently locked shards so that concurrent workers rarely wait on
 /// each other. `Send + Sync`; every method is atomic. Records are lost when the process exits: use
@@ -61,7 +98,7 @@ impl MemoryStore {
     /// An empty store whose failures are scheduled by `policy`.
     pub fn with_retry_policy(policy: RetryPolicy) -> Self {
         MemoryStore {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashTable::new())).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             hasher: Default::default(),
             policy,
         }
@@ -69,7 +106,7 @@ impl MemoryStore {
 
     /// Return how many records the store holds.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().len()).sum()
+        self.shards.iter().map(|s| s.lock().records.len()).sum()
     }
 
     /// Return `true` if the store holds no record.
@@ -85,7 +122,7 @@ impl MemoryStore {
     }
 
     fn rehash(&self) -> impl Fn(&Record) -> u64 + '_ {
-        move |record| self.hasher.hash_one(record.key.as_str())
+        move |record| self.hasher.hash_one(&*record.key)
     }
 
     /// Apply `f` to `key`'s record; `f` must leave the record unchanged when it fails.
@@ -95,20 +132,20 @@ impl MemoryStore {
         f: impl FnOnce(&mut Record) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let (shard, hash) = self.locate(key);
-        let mut table = shard.lock();
-        let record =
-            table
-                .find_mut(hash, |r| r.key == key)
-                .ok_or_else(|| StoreError::NotFound {
-                    key: key.to_owned(),
-                })?;
+        let mut shard = shard.lock();
+        let record = shard
+            .records
+            .find_mut(hash, |r| *r.key == *key)
+            .ok_or_else(|| StoreError::NotFound {
+                key: key.to_owned(),
+            })?;
         f(record)
     }
 
     fn collect(&self, keep: impl Fn(&Record) -> bool) -> Vec<Record> {
         let mut out = Vec::new();
         for shard in self.shards.iter() {
-            out.extend(shard.lock().iter().filter(|r| keep(r)).cloned());
+            out.extend(shard.lock().records.iter().filter(|r| keep(r)).cloned());
         }
         out
     }
@@ -118,17 +155,19 @@ impl IdempotencyStore for MemoryStore {
     fn claim(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         request.validate()?;
         let (shard, hash) = self.locate(request.key);
-        let mut table = shard.lock();
-        match table.entry(hash, |r| r.key == request.key, self.rehash()) {
+        let ShardData {
+            records,
+            event_types,
+        } = &mut *shard.lock();
+        match records.entry(hash, |r| *r.key == *request.key, self.rehash()) {
             Entry::Occupied(mut slot) => {
                 Ok(machine::decide_claim(Some(slot.get_mut()), request, &self.policy).claim)
             }
             Entry::Vacant(slot) => {
-                let decision = machine::decide_claim(None, request, &self.policy);
-                if let Some(record) = decision.created {
-                    slot.insert(record);
-                }
-                Ok(decision.claim)
+                let event_type = event_types.intern(request.event_type);
+                let (record, claim) = machine::acquire_new(request, event_type);
+                slot.insert(record);
+                Ok(claim)
             }
         }
     }
@@ -161,7 +200,7 @@ impl IdempotencyStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<Record>, StoreError> {
         super::validate_key(key)?;
         let (shard, hash) = self.locate(key);
-        Ok(shard.lock().find(hash, |r| r.key == key).cloned())
+        Ok(shard.lock().records.find(hash, |r| *r.key == *key).cloned())
     }
 
     fn list(&self, filter: &Filter) -> Result<Page, StoreError> {
@@ -191,7 +230,7 @@ impl IdempotencyStore for MemoryStore {
     fn purge(&self, created_before: UnixMillis) -> Result<u64, StoreError> {
         let mut purged = 0;
         for shard in self.shards.iter() {
-            shard.lock().retain(|r| {
+            shard.lock().records.retain(|r| {
                 let remove = r.status.is_finished() && r.created_at < created_before;
                 purged += u64::from(remove);
                 !remove

@@ -343,8 +343,8 @@ impl WebhookProcessor {
         let error = "no payload was kept for this record, so it cannot be retried";
         let mut result = ProcessResult {
             outcome: ProcessOutcome::Failed,
-            event_id: record.key.clone(),
-            event_type: record.event_type.clone(),
+            event_id: record.key.to_string(),
+            event_type: record.event_type.to_string(),
             duplicate: false,
             result: None,
             error: Some(error.into()),

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -128,12 +129,16 @@ impl fmt::Debug for Fingerprint {
 }
 
 /// One key's record.
+///
+/// The key and event type are shared strings (`Arc<str>`): a claim's [`super::LeaseToken`]
+/// shares the record's key, stores may share one event type between all its records, and copies
+/// handed out by `get` and `list` copy no text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// The event id or `Idempotency-Key`.
-    pub key: String,
+    pub key: Arc<str>,
     /// The event type (`invoice.paid`), or what the caller chose for API requests.
-    pub event_type: String,
+    pub event_type: Arc<str>,
     /// Where the record is in its life.
     pub status: Status,
     /// SHA-256 of the body first claimed under this key.
@@ -177,8 +182,8 @@ impl Record {
     /// The record as JSON (the schema the C and Go faces document); the payload is left out.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
-            "key": self.key,
-            "event_type": self.event_type,
+            "key": &*self.key,
+            "event_type": &*self.event_type,
             "status": self.status.as_str(),
             "fingerprint": self.fingerprint.to_hex(),
             "result": self.result,

@@ -54,10 +54,12 @@ impl Stats {
         {
             stats.total += 1;
             *stats.by_status.entry(record.status).or_default() += 1;
-            *stats
-                .by_event_type
-                .entry(record.event_type.clone())
-                .or_default() += 1;
+            match stats.by_event_type.get_mut(&*record.event_type) {
+                Some(count) => *count += 1,
+                None => {
+                    stats.by_event_type.insert(record.event_type.to_string(), 1);
+                }
+            }
             *hours
                 .entry(record.created_at.div_euclid(HOUR_MILLIS) * HOUR_MILLIS)
                 .or_default() += 1;

@@ -123,7 +123,7 @@ impl Filter {
     pub fn matches(&self, record: &Record) -> bool {
         self.event_type
             .as_deref()
-            .is_none_or(|t| t == record.event_type)
+            .is_none_or(|t| t == &*record.event_type)
             && self.status.is_none_or(|s| s == record.status)
             && self.since.is_none_or(|t| record.created_at >= t)
             && self.until.is_none_or(|t| record.created_at < t)
@@ -195,7 +195,7 @@ pub fn paginate(mut records: Vec<Record>, filter: &Filter) -> Result<Page, Store
     let after = filter.validate()?;
     records.retain(|r| filter.matches(r));
     if let Some((created_at, key)) = &after {
-        records.retain(|r| (r.created_at, r.key.as_str()) < (*created_at, key.as_str()));
+        records.retain(|r| (r.created_at, &*r.key) < (*created_at, key.as_str()));
     }
     records.sort_by(|a, b| (b.created_at, &b.key).cmp(&(a.created_at, &a.key)));
     let next_cursor = (records.len() > filter.limit).then(|| {

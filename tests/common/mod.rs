@@ -18,10 +18,10 @@ impl RecordBackend for MapBackend {
 
     fn insert(&self, record: &Record) -> Result<bool, StoreError> {
         let mut map = self.0.lock().unwrap();
-        if map.contains_key(&record.key) {
+        if map.contains_key(&*record.key) {
             return Ok(false);
         }
-        map.insert(record.key.clone(), record.clone());
+        map.insert(record.key.to_string(), record.clone());
         Ok(true)
     }
 
@@ -32,7 +32,7 @@ impl RecordBackend for MapBackend {
         status: Status,
     ) -> Result<bool, StoreError> {
         let mut map = self.0.lock().unwrap();
-        match map.get_mut(&record.key) {
+        match map.get_mut(&*record.key) {
             Some(stored) if stored.lease_generation == generation && stored.status == status => {
                 *stored = record.clone();
                 Ok(true)

@@ -166,7 +166,7 @@ pub(crate) fn claim_json(claim: &Claim) -> Value {
     match claim {
         Claim::Acquired { token, attempt } => json!({
             "claim": "acquired",
-            "token": {"key": token.key, "generation": token.generation},
+            "token": {"key": &*token.key, "generation": token.generation},
             "attempt": attempt,
         }),
         Claim::AlreadyDone { status, result } => json!({
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn cog_store_complete(
         let store = store_ref(store)?;
         let key = unsafe { str_in(key, key_len, "key") }?;
         let result = result_in(unsafe { bytes_in(result_json, result_json_len, "result_json") }?)?;
-        let token = LeaseToken { key: key.to_owned(), generation };
+        let token = LeaseToken { key: key.into(), generation };
         store.store.complete(&token, result, now_ms)?;
         Ok(())
     }
@@ -300,7 +300,7 @@ pub unsafe extern "C" fn cog_store_ignore(
     cog_panic_boundary! {
         let store = store_ref(store)?;
         let key = unsafe { str_in(key, key_len, "key") }?;
-        let token = LeaseToken { key: key.to_owned(), generation };
+        let token = LeaseToken { key: key.into(), generation };
         store.store.ignore(&token, now_ms)?;
         Ok(())
     }
@@ -332,7 +332,7 @@ pub unsafe extern "C" fn cog_store_fail(
         let store = store_ref(store)?;
         let key = unsafe { str_in(key, key_len, "key") }?;
         let error = unsafe { str_in(error, error_len, "error") }?;
-        let token = LeaseToken { key: key.to_owned(), generation };
+        let token = LeaseToken { key: key.into(), generation };
         let decision = store.store.fail(&token, error, retryable, now_ms)?;
         json_out(out_decision_json, &decision_json(decision));
         Ok(())

@@ -113,7 +113,7 @@ pub(crate) struct LeaseToken {
 impl LeaseToken {
     pub(crate) fn core(&self) -> core::LeaseToken {
         core::LeaseToken {
-            key: self.key.clone(),
+            key: self.key.as_str().into(),
             generation: self.generation,
         }
     }
@@ -156,7 +156,7 @@ impl Claim {
     fn token(&self) -> Option<LeaseToken> {
         match &self.0 {
             core::Claim::Acquired { token, .. } => Some(LeaseToken {
-                key: token.key.clone(),
+                key: token.key.to_string(),
                 generation: token.generation,
             }),
             _ => None,
@@ -393,8 +393,8 @@ pub(crate) fn record_to_dict<'py>(
     r: &core::Record,
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("key", &r.key)?;
-    d.set_item("event_type", &r.event_type)?;
+    d.set_item("key", &*r.key)?;
+    d.set_item("event_type", &*r.event_type)?;
     d.set_item("status", r.status.as_str())?;
     d.set_item("fingerprint", r.fingerprint.to_hex())?;
     d.set_item("payload", r.payload.as_deref().map(|p| PyBytes::new(py, p)))?;
@@ -459,11 +459,12 @@ pub(crate) fn record_from_py(obj: &Bound<'_, PyAny>) -> Result<core::Record, Str
     };
     let result = get("result")?.map(|v| json::to_value(&v)).transpose()?;
     Ok(core::Record {
-        key: extract(&required("key")?, "key")?,
+        key: extract::<String>(&required("key")?, "key")?.into(),
         event_type: get("event_type")?
             .map(|v| extract::<String>(&v, "event_type"))
             .transpose()?
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         status,
         fingerprint,
         payload,

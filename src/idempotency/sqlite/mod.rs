@@ -3,11 +3,12 @@
 //!
 //! What it does:
 //! - keeps every [`Record`] field in one row of `idempotency_records` (fingerprint as a 32-byte
-//!   blob, result as JSON text, payload as a blob) with indexes on `(status, next_retry_at)`,
-//!   `(event_type, status)` and `(created_at, key)`;
-//! - creates and versions its schema itself (table `schema_migrations`, version 1), refusing
-//!   files from a newer version and files that are not SQLite databases with
-//!   [`StoreError::Corrupt`], without writing a byte to them;
+//!   blob, result as JSON text, payload as a blob) with indexes on `(status, next_retry_at)`
+//!   (partial: `retrying` and `pending` rows only, the ones retries look for), `(event_type,
+//!   status)` and `(created_at, key)`;
+//! - creates and versions its schema itself (table `schema_migrations`, version 2; a version-1
+//!   file is upgraded in place when opened), refusing files from a newer version and files that
+//!   are not SQLite databases with [`StoreError::Corrupt`], without writing a byte to them;
 //! - runs every read-modify-write (`claim`, `complete`, `ignore`, `fail`, `requeue`) in a
 //!   `BEGIN IMMEDIATE` transaction around the shared [`machine`], so that two connections (in
 //!   this process or another) can never both acquire a key;

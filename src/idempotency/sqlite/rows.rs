@@ -65,8 +65,8 @@ pub(super) fn read_record(row: &Row<'_>) -> Result<Record, StoreError> {
     let attempts: i64 = row.get(13).map_err(&read)?;
     let lease_generation: i64 = row.get(14).map_err(&read)?;
     Ok(Record {
-        key: row.get(0).map_err(&read)?,
-        event_type: row.get(1).map_err(&read)?,
+        key: row.get::<_, String>(0).map_err(&read)?.into(),
+        event_type: row.get::<_, String>(1).map_err(&read)?.into(),
         status,
         fingerprint,
         payload: row.get(4).map_err(&read)?,
@@ -147,8 +147,8 @@ pub(super) fn write(
         .map_err(db_error("preparing a write"))?;
     statement
         .execute(params![
-            record.key,
-            record.event_type,
+            &*record.key,
+            &*record.event_type,
             record.status.as_str(),
             &record.fingerprint.0[..],
             record.payload.as_deref(),
