@@ -6,8 +6,11 @@
 //! the sample events go through the exactly-once processor on the in-memory and SQLite stores:
 //! delivered twice (the duplicate is skipped), a failing handler retried on schedule, and the stats.
 //! Then a bundled query workload runs against SQLite through the query tracker: top fingerprints,
-//! slow ones, suggestions.
+//! slow ones, suggestions. Last, context windows for LLM apps: three tenants' support notes (secrets
+//! masked on insert), a question packed into an exact token budget with its explanation, and tenant
+//! isolation.
 
+mod context;
 mod queries;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -167,6 +170,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n5. Query-efficiency scoring");
     queries::show()?;
+
+    println!("\n6. Context windows for LLM apps");
+    context::show()?;
 
     println!("\ndemo finished.");
     Ok(())
