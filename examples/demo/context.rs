@@ -84,12 +84,12 @@ fn explain(tenant: &str, window: &ContextWindow) {
     );
     println!("    score = 0.5 × retention/1.5 + 0.5 × relevance; retention = importance × decay × access");
     println!(
-        "    {:<18} {:<9} {:<8} {:>6}  {:>5}  {:>4} {:>5} {:>4}  {:>5}",
+        "    {:<18} {:<10} {:<8} {:>6}  {:>5}  {:>4} {:>5} {:>4}  {:>5}",
         "entry", "importance", "form", "tokens", "score", "imp", "decay", "acc", "relev"
     );
     for e in &window.entries {
         println!(
-            "    {:<18} {:<9} {:<8} {:>3}/{:<3} {:>5.3}  {:>4.2} {:>5.3} {:>4.2}  {:>5.3}{}",
+            "    {:<18} {:<10} {:<8} {:>3}/{:<3} {:>5.3}  {:>4.2} {:>5.3} {:>4.2}  {:>5.3}{}",
             e.id,
             e.importance.name(),
             name(e.form),
@@ -109,7 +109,7 @@ fn explain(tenant: &str, window: &ContextWindow) {
     }
     for o in &window.omitted {
         println!(
-            "    {:<18} {:<9} left out  {:>3} tokens, score {:.3}",
+            "    {:<18} {:<10} left out  {:>3} tokens, score {:.3}",
             o.id,
             o.importance.name(),
             o.full_tokens,
