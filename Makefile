@@ -135,6 +135,7 @@ bench: python-dist
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py
 	$(VPY) benches/python/revenue.py
+	$(VPY) benches/python/context.py
 
 clean:
 	cargo clean

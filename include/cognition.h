@@ -199,6 +199,10 @@ enum cog_status
    */
   COG_STATUS_CONTEXT_LIMIT_EXCEEDED = 410,
   /*
+   A user-supplied tokenizer failed: it raised, or returned something that is not a count.
+   */
+  COG_STATUS_CONTEXT_TOKENIZER_FAILED = 411,
+  /*
    A subscription's fields contradict each other or are out of range.
    */
   COG_STATUS_REVENUE_INVALID_SUBSCRIPTION = 300,

@@ -126,6 +126,8 @@ pub enum ErrorCode {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
+    /// A user-supplied tokenizer failed: it raised, or returned something that is not a count.
+    ContextTokenizerFailed = 411,
     /// The source to validate exceeded [`crate::validation::MAX_SOURCE_LEN`].
     ValidationInputTooLarge = 500,
     /// The source to validate was not valid UTF-8.
@@ -184,6 +186,7 @@ pub const ALL_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::ContextInvalidImportance,
     ErrorCode::ContextStoreBackend,
     ErrorCode::ContextLimitExceeded,
+    ErrorCode::ContextTokenizerFailed,
     ErrorCode::ValidationInputTooLarge,
     ErrorCode::ValidationInvalidUtf8,
     ErrorCode::ValidationUnknownLevel,
@@ -239,6 +242,7 @@ impl ErrorCode {
             ErrorCode::ContextInvalidImportance => "CONTEXT_INVALID_IMPORTANCE",
             ErrorCode::ContextStoreBackend => "CONTEXT_STORE_BACKEND",
             ErrorCode::ContextLimitExceeded => "CONTEXT_LIMIT_EXCEEDED",
+            ErrorCode::ContextTokenizerFailed => "CONTEXT_TOKENIZER_FAILED",
             ErrorCode::ValidationInputTooLarge => "VALIDATION_INPUT_TOO_LARGE",
             ErrorCode::ValidationInvalidUtf8 => "VALIDATION_INVALID_UTF8",
             ErrorCode::ValidationUnknownLevel => "VALIDATION_UNKNOWN_LEVEL",

@@ -87,6 +87,8 @@ const (
 	CodeContextStoreBackend ErrorCode = 409
 	// CodeContextLimitExceeded: a context argument was over a documented limit (query, id, entry count).
 	CodeContextLimitExceeded ErrorCode = 410
+	// CodeContextTokenizerFailed: a user-supplied tokenizer failed (raised, or returned something that is not a count).
+	CodeContextTokenizerFailed ErrorCode = 411
 	// CodeRevenueInvalidSubscription: a subscription's fields contradict each other or are out of range.
 	CodeRevenueInvalidSubscription ErrorCode = 300
 	// CodeRevenueUnknownCurrency: a currency code is not a supported ISO 4217 code.
@@ -160,6 +162,7 @@ var (
 	ErrContextInvalidImportance  = &Error{Code: CodeContextInvalidImportance}
 	ErrContextStoreBackend       = &Error{Code: CodeContextStoreBackend}
 	ErrContextLimitExceeded      = &Error{Code: CodeContextLimitExceeded}
+	ErrContextTokenizerFailed    = &Error{Code: CodeContextTokenizerFailed}
 
 	ErrRevenueInvalidSubscription   = &Error{Code: CodeRevenueInvalidSubscription}
 	ErrRevenueUnknownCurrency       = &Error{Code: CodeRevenueUnknownCurrency}

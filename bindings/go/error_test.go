@@ -86,6 +86,7 @@ func TestErrorCodeNamesMatchTheLibrary(t *testing.T) {
 		cognition.CodeContextInvalidImportance:     "CONTEXT_INVALID_IMPORTANCE",
 		cognition.CodeContextStoreBackend:          "CONTEXT_STORE_BACKEND",
 		cognition.CodeContextLimitExceeded:         "CONTEXT_LIMIT_EXCEEDED",
+		cognition.CodeContextTokenizerFailed:       "CONTEXT_TOKENIZER_FAILED",
 		cognition.CodeRevenueInvalidSubscription:   "REVENUE_INVALID_SUBSCRIPTION",
 		cognition.CodeRevenueUnknownCurrency:       "REVENUE_UNKNOWN_CURRENCY",
 		cognition.CodeRevenueMissingFXRate:         "REVENUE_MISSING_FX_RATE",

@@ -7,8 +7,11 @@
 //! delivered twice (the duplicate is skipped), a failing handler retried on schedule, and the stats.
 //! Then a bundled query workload runs against SQLite through the query tracker: top fingerprints,
 //! slow ones, suggestions. Then revenue analytics over the bundled subscriptions, and code
-//! validation of a bundled generated snippet at every level, with its fixes and SARIF log.
+//! validation of a bundled generated snippet at every level, with its fixes and SARIF log. Last,
+//! context windows for LLM apps: three tenants' support notes (secrets masked on insert), a question
+//! packed into an exact token budget with its explanation, and tenant isolation.
 
+mod context;
 mod queries;
 mod revenue;
 mod validation;
@@ -176,6 +179,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n7. Code validation");
     validation::show_all()?;
+
+    println!("\n8. Context windows for LLM apps");
+    context::show()?;
 
     println!("\ndemo finished.");
     Ok(())

@@ -4,12 +4,21 @@ Thin typed wrappers over ``cognition_core._native``: the native layer speaks Uni
 and plain ``dict``s; this module validates arguments (``TypeError`` for a wrong type,
 ``InvalidArgumentError`` for a negative budget), turns ``datetime``s (``None`` = the system clock,
 read here and never in the Rust core) into milliseconds and returns frozen dataclasses.
+
+Custom tokenizers: ``ContextMemory(tokenizer=f)`` and ``pack(..., tokenizer=f)`` count tokens with
+any callable ``f(text: str) -> int`` (a Hugging Face tokenizer's ``len(tok.encode(text))``, a
+word counter) instead of the BPE encoding. It must be deterministic: each distinct text is
+counted once and remembered. The memory releases the GIL while it packs and re-acquires it for
+each call of ``f`` (so other threads run in between, and ``f`` may even use the memory). If ``f``
+raises, or returns anything but an ``int`` from 0 to 2**32 - 1 (a ``bool``, a ``float``, a
+negative number), the call raises ``ContextError`` with code ``CONTEXT_TOKENIZER_FAILED`` and the
+original exception as ``__cause__``; ``add`` then stores nothing.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -33,6 +42,9 @@ __all__ = [
 ]
 
 DEFAULT_ENCODING = "o200k_base"
+
+Tokenizer = Callable[[str], int]
+"""A custom token counter: ``text -> number of tokens``, deterministic."""
 
 
 def _str(value: object, what: str) -> str:
@@ -67,6 +79,13 @@ def _millis(value: object, what: str) -> int | None:
 def _now(value: object, what: str = "now") -> int:
     millis = _millis(value, what)
     return time.time_ns() // 1_000_000 if millis is None else millis
+
+
+def _tokenizer(value: Tokenizer | None) -> Tokenizer | None:
+    """Check that ``value`` is callable (its results are checked natively, on each call)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"tokenizer must be a callable str -> int, not {type(value).__name__}")
+    return value
 
 
 def _tags(value: object) -> list[str]:
@@ -270,7 +289,8 @@ class ContextMemory:
     """Per-tenant memory in three tiers (working, short-term, long-term), masked on insert.
 
     Every call is scoped to one tenant; times are timezone-aware ``datetime``s or ``None`` for
-    the system clock. Safe to share between threads.
+    the system clock. Safe to share between threads. Tokens are counted with ``encoding``, or
+    with ``tokenizer`` (a callable ``str -> int``, see the module docs) when one is given.
     """
 
     __slots__ = ("_native",)
@@ -280,16 +300,19 @@ class ContextMemory:
         encoding: str = DEFAULT_ENCODING,
         working_size: int = 10,
         short_term_size: int = 100,
+        *,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
         self._native = _native.NativeContextMemory(
             _str(encoding, "encoding"),
             _count(working_size, "working_size"),
             _count(short_term_size, "short_term_size"),
+            _tokenizer(tokenizer),
         )
 
     @property
     def tokenizer(self) -> str:
-        """The tokenizer's name, e.g. ``o200k_base``."""
+        """The tokenizer's name: the encoding (``o200k_base``) or the callable's qualified name."""
         return self._native.tokenizer
 
     def add(
@@ -381,10 +404,12 @@ def pack(
     *,
     encoding: str = DEFAULT_ENCODING,
     now: datetime | None = None,
+    tokenizer: Tokenizer | None = None,
 ) -> ContextWindow:
     """Pack ``entries`` (``str``s or mappings with ``content`` and optional ``importance``,
     ``summary``, ``id``, ``tags``, ``created_at``) like :meth:`ContextMemory.build_window`, for
-    apps that keep their own storage. Entries without an id get their position as id."""
+    apps that keep their own storage. Entries without an id get their position as id. Tokens
+    are counted with ``encoding``, or with ``tokenizer`` (a callable ``str -> int``) if given."""
     if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
         raise TypeError(f"entries must be an iterable, not {type(entries).__name__}")
     return _window(
@@ -395,5 +420,6 @@ def pack(
             _count(reserve_output_tokens, "reserve_output_tokens"),
             _str(encoding, "encoding"),
             _now(now),
+            _tokenizer(tokenizer),
         )
     )

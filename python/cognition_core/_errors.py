@@ -66,6 +66,7 @@ class ErrorCode(enum.IntEnum):
     CONTEXT_INVALID_IMPORTANCE = 408
     CONTEXT_STORE_BACKEND = 409
     CONTEXT_LIMIT_EXCEEDED = 410
+    CONTEXT_TOKENIZER_FAILED = 411
     # Revenue analytics (300-399).
     REVENUE_INVALID_SUBSCRIPTION = 300
     REVENUE_UNKNOWN_CURRENCY = 301
@@ -129,7 +130,8 @@ class StoreError(CognitionError):
 
 class ContextError(CognitionError):
     """A context memory, token budget or masking operation failed (codes 400-499): critical
-    entries that do not fit, unknown encoding, rejected sensitive content, unknown entry."""
+    entries that do not fit, unknown encoding, rejected sensitive content, unknown entry, a
+    custom tokenizer that raised or returned something other than a count."""
 
 
 class RevenueError(CognitionError, ValueError):

@@ -1015,12 +1015,17 @@ def pack(
     reserve_output_tokens: int,
     encoding_name: str,
     now: int,
+    tokenizer: Callable[[str], int] | None = None,
 ) -> dict[str, Any]: ...
 
 @final
 class NativeContextMemory:
     def __new__(
-        cls, encoding_name: str, working_size: int, short_term_size: int
+        cls,
+        encoding_name: str,
+        working_size: int,
+        short_term_size: int,
+        tokenizer: Callable[[str], int] | None = None,
     ) -> NativeContextMemory: ...
     @property
     def tokenizer(self) -> str: ...

@@ -3,25 +3,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tiktoken_cache import ENCODINGS, tiktoken_cache
 
 import cognition_core
 from cognition_core import ContextError, ErrorCode
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((REPO_ROOT / "tests" / "vectors" / "context.json").read_text("utf-8"))
-ENCODINGS = ("o200k_base", "cl100k_base")
-BPE_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -31,43 +26,13 @@ def cases(group: str) -> list[dict[str, Any]]:
     return found
 
 
-def tiktoken_rs_assets() -> Path:
-    """The BPE files the tiktoken-rs crate ships (found with ``cargo metadata``), so tiktoken
-    needs no network; mirrors tests/vectors/generate_context.py."""
-    meta = json.loads(
-        subprocess.run(
-            ["cargo", "metadata", "--format-version", "1", "--locked"],
-            cwd=REPO_ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    for package in meta["packages"]:
-        if package["name"] == "tiktoken-rs":
-            return Path(package["manifest_path"]).parent / "assets"
-    raise AssertionError("tiktoken-rs is not in the dependency graph; run `cargo fetch` first")
-
-
 @pytest.fixture(scope="module")
 def tiktoken_encodings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """tiktoken's encodings, loaded from a temporary cache holding the crate's BPE files."""
-    cache = tmp_path_factory.mktemp("tiktoken-cache")
-    assets = tiktoken_rs_assets()
-    for name in ENCODINGS:
-        key = hashlib.sha1(BPE_URL.format(name=name).encode()).hexdigest()
-        shutil.copyfile(assets / f"{name}.tiktoken", cache / key)
-    previous = os.environ.get("TIKTOKEN_CACHE_DIR")
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
-    try:
+    with tiktoken_cache(tmp_path_factory.mktemp("tiktoken-cache")):
         import tiktoken
 
         yield {name: tiktoken.get_encoding(name) for name in ENCODINGS}
-    finally:
-        if previous is None:
-            del os.environ["TIKTOKEN_CACHE_DIR"]
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = previous
 
 
 @pytest.mark.parametrize("case", cases("tokens"), ids=lambda c: str(c["name"]))

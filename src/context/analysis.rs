@@ -7,6 +7,7 @@
 //!
 //! Sentences end after `.`, `!`, `?`, `。`, `！`, `？` followed by whitespace, and at line breaks.
 
+use super::error::ContextError;
 use super::tokens::Tokenizer;
 
 /// A sentence of an entry: its byte range, tokens and distinct terms.
@@ -46,7 +47,13 @@ fn bloom_bits(term: u64) -> [(usize, u64); 2] {
 }
 
 impl Analysis {
-    pub fn new(content: &str, summary: Option<&str>, tokenizer: &dyn Tokenizer) -> Self {
+    /// Analyse `content` (and its summary), counting tokens with
+    /// [`Tokenizer::try_count`]; the first counting failure is returned.
+    pub fn new(
+        content: &str,
+        summary: Option<&str>,
+        tokenizer: &dyn Tokenizer,
+    ) -> Result<Self, ContextError> {
         let terms = terms(content);
         let mut sorted = terms.clone();
         sorted.sort_unstable();
@@ -62,7 +69,7 @@ impl Analysis {
         let sentences = if spans.len() > 1 {
             spans
                 .into_iter()
-                .map(|(start, end)| {
+                .map(|(start, end)| -> Result<Sentence, ContextError> {
                     let text = &content[start..end];
                     let mut terms = self::terms(text);
                     terms.sort_unstable();
@@ -70,14 +77,14 @@ impl Analysis {
                     let from = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
                     sentence_terms.extend(terms);
                     let to = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
-                    Sentence {
+                    Ok(Sentence {
                         start,
                         end,
-                        tokens: tokenizer.count(text),
+                        tokens: tokenizer.try_count(text)?,
                         terms: (from, to),
-                    }
+                    })
                 })
-                .collect()
+                .collect::<Result<_, _>>()?
         } else {
             Vec::new() // one sentence: nothing to compress extractively
         };
@@ -87,15 +94,15 @@ impl Analysis {
                 bloom[word] |= bit;
             }
         }
-        Analysis {
+        Ok(Analysis {
             sentence_terms,
             bloom,
-            tokens: tokenizer.count(content),
-            summary_tokens: summary.map(|s| tokenizer.count(s)),
+            tokens: tokenizer.try_count(content)?,
+            summary_tokens: summary.map(|s| tokenizer.try_count(s)).transpose()?,
             terms,
             tf,
             sentences,
-        }
+        })
     }
 
     /// Return how often `term` occurs.
@@ -239,7 +246,8 @@ mod tests {
             "the cat saw the dog. The end.",
             Some("cats"),
             &Encoding::O200kBase,
-        );
+        )
+        .expect("an encoding never fails");
         assert_eq!(
             a.tokens,
             Encoding::O200kBase.count("the cat saw the dog. The end.")

@@ -137,7 +137,7 @@ mod tests {
                         Parking is free on weekends. Refunds go back to the original card.";
 
     fn analyse(text: &str, summary: Option<&str>) -> Analysis {
-        Analysis::new(text, summary, &Encoding::O200kBase)
+        Analysis::new(text, summary, &Encoding::O200kBase).expect("an encoding never fails")
     }
 
     #[test]

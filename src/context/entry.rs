@@ -205,6 +205,9 @@ pub struct Entry(Arc<EntryData>);
 
 impl Entry {
     /// Build an entry from already-masked text (the memory masks before calling this).
+    ///
+    /// # Errors
+    /// The tokenizer's failure ([`ContextError::TokenizerFailed`]).
     pub(crate) fn build(
         tenant: &str,
         id: String,
@@ -212,10 +215,10 @@ impl Entry {
         findings: Vec<Finding>,
         now: i64,
         tokenizer: &dyn Tokenizer,
-    ) -> Entry {
-        let analysis = Analysis::new(&new.content, new.summary.as_deref(), tokenizer);
+    ) -> Result<Entry, ContextError> {
+        let analysis = Analysis::new(&new.content, new.summary.as_deref(), tokenizer)?;
         let created_at = new.created_at.unwrap_or(now);
-        Entry(Arc::new(EntryData {
+        Ok(Entry(Arc::new(EntryData {
             id,
             tenant: tenant.to_owned(),
             content: new.content,
@@ -229,7 +232,20 @@ impl Entry {
             findings,
             tier: Tier::Working,
             analysis,
-        }))
+        })))
+    }
+
+    /// Return the entry with another id (no copy when this is the only handle).
+    pub(crate) fn with_id(mut self, id: String) -> Entry {
+        match Arc::get_mut(&mut self.0) {
+            Some(data) => data.id = id,
+            None => {
+                let mut data = (*self.0).clone();
+                data.id = id;
+                self.0 = Arc::new(data);
+            }
+        }
+        self
     }
 
     /// Return the id (unique within the tenant).

@@ -75,6 +75,15 @@ pub enum ContextError {
     /// An argument was over a documented limit (query length, entry count, id length, sizes).
     #[error("limit exceeded: {0}")]
     LimitExceeded(String),
+    /// A user-supplied tokenizer could not count a text (see [`super::Tokenizer::try_count`]):
+    /// it raised, or returned something that is not a token count.
+    #[error("tokenizer `{name}` failed: {reason}")]
+    TokenizerFailed {
+        /// The tokenizer's name.
+        name: String,
+        /// What went wrong, never the text being counted (e.g. `raised ValueError`).
+        reason: String,
+    },
 }
 
 impl ContextError {
@@ -92,6 +101,7 @@ impl ContextError {
             ContextError::InvalidImportance { .. } => ErrorCode::ContextInvalidImportance,
             ContextError::StoreBackend(_) => ErrorCode::ContextStoreBackend,
             ContextError::LimitExceeded(_) => ErrorCode::ContextLimitExceeded,
+            ContextError::TokenizerFailed { .. } => ErrorCode::ContextTokenizerFailed,
         }
     }
 }

@@ -250,7 +250,7 @@ impl ContextMemory {
     /// [`ContextError::InvalidTenant`], [`ContextError::EmptyContent`],
     /// [`ContextError::EntryTooLarge`], [`ContextError::LimitExceeded`] (bad id, too many tags),
     /// [`ContextError::SensitiveContent`] (mode `reject`), [`ContextError::DuplicateId`],
-    /// [`ContextError::StoreBackend`].
+    /// [`ContextError::StoreBackend`], [`ContextError::TokenizerFailed`] (nothing is stored).
     pub fn add(&self, tenant: &str, entry: NewEntry, now: i64) -> Result<String, ContextError> {
         validate_tenant(tenant)?;
         validate_new(&entry)?;
@@ -260,33 +260,42 @@ impl ContextMemory {
         if let Some(summary) = entry.summary.take() {
             entry.summary = Some(apply_mode(&summary, self.config.mask_mode)?.text);
         }
-        let mut tiers = self.tiers.lock();
-        let id = match entry.id.take() {
-            Some(id) => {
-                if self.find(&tiers, tenant, &id)?.is_some() {
-                    return Err(ContextError::DuplicateId { id });
-                }
-                id
-            }
-            None => loop {
-                let id = format!("ctx_{:012x}", self.next_id.fetch_add(1, Ordering::Relaxed));
-                if self.find(&tiers, tenant, &id)?.is_none() {
-                    break id;
-                }
-            },
-        };
-        let built = Entry::build(
+        let given_id = entry.id.take();
+        let id_given = given_id.is_some();
+        let id = given_id.unwrap_or_else(|| self.next_auto_id());
+        // Count before taking the lock: a user's tokenizer may be slow, may fail (then nothing is
+        // stored) or may call back into this memory.
+        let mut built = Entry::build(
             tenant,
             id.clone(),
             entry,
             masked.findings,
             now,
             &*self.config.tokenizer,
-        );
+        )?;
+        let mut tiers = self.tiers.lock();
+        let mut id = id;
+        if self.find(&tiers, tenant, &id)?.is_some() {
+            if id_given {
+                return Err(ContextError::DuplicateId { id });
+            }
+            // A caller chose an id of the generated form: take the next free one.
+            id = loop {
+                let next = self.next_auto_id();
+                if self.find(&tiers, tenant, &next)?.is_none() {
+                    break next;
+                }
+            };
+            built = built.with_id(id.clone());
+        }
         let t = tiers.entry(tenant.to_owned()).or_default();
         t.working.push(built);
         self.rebalance(t, now, None)?;
         Ok(id)
+    }
+
+    fn next_auto_id(&self) -> String {
+        format!("ctx_{:012x}", self.next_id.fetch_add(1, Ordering::Relaxed))
     }
 
     fn find(
@@ -548,7 +557,8 @@ impl ContextMemory {
     /// # Errors
     /// [`ContextError::BudgetTooSmall`] if the CRITICAL entries cannot fit even compressed (the
     /// message says by how many tokens); [`ContextError::LimitExceeded`] for a reserve over the
-    /// maximum or an oversized query; [`ContextError::InvalidTenant`], [`ContextError::StoreBackend`].
+    /// maximum or an oversized query; [`ContextError::InvalidTenant`], [`ContextError::StoreBackend`],
+    /// [`ContextError::TokenizerFailed`].
     pub fn build_window(
         &self,
         tenant: &str,

@@ -74,7 +74,8 @@ impl std::fmt::Debug for PackOptions {
 /// # Errors
 /// [`ContextError::BudgetTooSmall`] if the CRITICAL entries cannot fit;
 /// [`ContextError::EmptyContent`], [`ContextError::EntryTooLarge`], [`ContextError::DuplicateId`],
-/// [`ContextError::SensitiveContent`] (mode `reject`), [`ContextError::LimitExceeded`].
+/// [`ContextError::SensitiveContent`] (mode `reject`), [`ContextError::LimitExceeded`],
+/// [`ContextError::TokenizerFailed`].
 pub fn pack(
     entries: &[NewEntry],
     query: &str,
@@ -110,7 +111,7 @@ pub fn pack(
             masked.findings,
             options.now,
             &*options.tokenizer,
-        ));
+        )?);
     }
     let request = window::Request {
         query,

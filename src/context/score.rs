@@ -284,7 +284,7 @@ mod tests {
     }
 
     fn analyse(text: &str) -> Analysis {
-        Analysis::new(text, None, &Encoding::O200kBase)
+        Analysis::new(text, None, &Encoding::O200kBase).expect("an encoding never fails")
     }
 
     #[test]

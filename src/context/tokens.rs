@@ -112,6 +112,12 @@ pub fn count_tokens(text: &str, encoding: Encoding) -> usize {
 /// Implementations must be deterministic (same text, same count) and cheap to share between
 /// threads; the memory caches each entry's count, so a counter is called once per distinct text.
 ///
+/// The memory and [`pack`](super::pack) count through [`try_count`](Tokenizer::try_count), so a
+/// counter that can fail (a callable from another language, a remote service) overrides it and
+/// its failure reaches the caller as [`ContextError::TokenizerFailed`]: nothing is stored and no
+/// window is built on a made-up count. Counting happens on the calling thread and never while
+/// the memory's lock is held, so a counter may itself call into the memory.
+///
 /// # Example
 /// ```
 /// use cognition_core::context::Tokenizer;
@@ -131,6 +137,17 @@ pub fn count_tokens(text: &str, encoding: Encoding) -> usize {
 pub trait Tokenizer: Send + Sync {
     /// Return the number of tokens of `text`.
     fn count(&self, text: &str) -> usize;
+
+    /// Return the number of tokens of `text`, or why it could not be counted.
+    ///
+    /// The default calls [`count`](Tokenizer::count), which cannot fail. Override it when
+    /// counting can fail; `count` then stays for callers that cannot handle an error.
+    ///
+    /// # Errors
+    /// [`ContextError::TokenizerFailed`] (by convention) when the text could not be counted.
+    fn try_count(&self, text: &str) -> Result<usize, ContextError> {
+        Ok(self.count(text))
+    }
 
     /// Return a short name for explanations and errors (e.g. the encoding's name).
     fn name(&self) -> &str;
@@ -210,6 +227,39 @@ mod tests {
                 assert_eq!(h.join().unwrap(), expected);
             }
         });
+    }
+
+    /// A counter that cannot count texts containing `!`.
+    struct NoBang;
+    impl Tokenizer for NoBang {
+        fn count(&self, text: &str) -> usize {
+            self.try_count(text).unwrap_or(0)
+        }
+        fn try_count(&self, text: &str) -> Result<usize, ContextError> {
+            if text.contains('!') {
+                return Err(ContextError::TokenizerFailed {
+                    name: "no-bang".to_owned(),
+                    reason: "found a bang".to_owned(),
+                });
+            }
+            Ok(text.split_whitespace().count())
+        }
+        fn name(&self) -> &str {
+            "no-bang"
+        }
+    }
+
+    #[test]
+    fn try_count_defaults_to_count() {
+        assert_eq!(Encoding::O200kBase.try_count("hello world"), Ok(2));
+    }
+
+    #[test]
+    fn an_overridden_try_count_reports_the_failure() {
+        assert_eq!(NoBang.try_count("two words"), Ok(2));
+        let err = NoBang.try_count("boom!").unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::ContextTokenizerFailed);
+        assert_eq!(err.to_string(), "tokenizer `no-bang` failed: found a bang");
     }
 
     #[test]

@@ -225,7 +225,7 @@ pub(crate) fn build(
         })
         .collect();
 
-    let sep_tokens = tokenizer.count(&options.separator);
+    let sep_tokens = tokenizer.try_count(&options.separator)?;
     let capacity = available + sep_tokens;
     let mut items: Vec<Item> = candidates
         .iter()
@@ -262,8 +262,8 @@ pub(crate) fn build(
             tokenizer,
             with_tiers,
             solution.exact,
-        );
-        let tokens = tokenizer.count(&window.text);
+        )?;
+        let tokens = tokenizer.try_count(&window.text)?;
         if tokens <= available {
             let mut window = window;
             window.tokens = tokens;
@@ -317,7 +317,7 @@ fn render(
     tokenizer: &dyn Tokenizer,
     with_tiers: bool,
     exact: bool,
-) -> ContextWindow {
+) -> Result<ContextWindow, ContextError> {
     let mut chosen: Vec<usize> = (0..candidates.len())
         .filter(|&i| choices[i] != Choice::Skip)
         .collect();
@@ -346,7 +346,7 @@ fn render(
                 };
                 let tokens = match k {
                     Compressed::Summary { tokens } => *tokens,
-                    Compressed::Sentences { .. } => tokenizer.count(&body),
+                    Compressed::Sentences { .. } => tokenizer.try_count(&body)?,
                 };
                 (form, body, tokens, c.score.total * options.compressed_value)
             }
@@ -384,7 +384,7 @@ fn render(
             .total_cmp(&a.score.total)
             .then(a.entry.id().cmp(b.entry.id()))
     });
-    ContextWindow {
+    Ok(ContextWindow {
         text,
         tokens: 0,
         max_tokens: 0,
@@ -403,5 +403,5 @@ fn render(
             .collect(),
         total_value,
         exact,
-    }
+    })
 }

@@ -85,6 +85,8 @@ pub enum cog_status {
     ContextStoreBackend = 409,
     /// A context argument was over a documented limit (query, id, entry count).
     ContextLimitExceeded = 410,
+    /// A user-supplied tokenizer failed: it raised, or returned something that is not a count.
+    ContextTokenizerFailed = 411,
     /// A subscription's fields contradict each other or are out of range.
     RevenueInvalidSubscription = 300,
     /// A currency code is not a supported ISO 4217 code.
@@ -153,6 +155,7 @@ impl From<ErrorCode> for cog_status {
             ErrorCode::ContextInvalidImportance => cog_status::ContextInvalidImportance,
             ErrorCode::ContextStoreBackend => cog_status::ContextStoreBackend,
             ErrorCode::ContextLimitExceeded => cog_status::ContextLimitExceeded,
+            ErrorCode::ContextTokenizerFailed => cog_status::ContextTokenizerFailed,
             ErrorCode::RevenueInvalidSubscription => cog_status::RevenueInvalidSubscription,
             ErrorCode::RevenueUnknownCurrency => cog_status::RevenueUnknownCurrency,
             ErrorCode::RevenueMissingFxRate => cog_status::RevenueMissingFxRate,

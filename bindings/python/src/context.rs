@@ -4,16 +4,22 @@
 //! The native layer speaks plain values (`str`, `int`, Unix milliseconds, `dict`s shaped like the
 //! core's serde output); `cognition_core._context` wraps them in typed, frozen dataclasses and
 //! turns `datetime`s (or `None`, the system clock, read there and never in the core) into
-//! milliseconds. Counting, packing and searching release the interpreter.
+//! milliseconds. Every method releases the interpreter before the core takes the memory's lock
+//! (so a Python tokenizer, which re-attaches for each call, can never deadlock against it; see
+//! `context_tokenizer`). Counting, packing and searching run with the interpreter released.
+
+use std::sync::Arc;
 
 use cognition_core::context::{
     self as core, ContextMemory as CoreMemory, Encoding, Entry, Importance, MemoryConfig, NewEntry,
-    PackOptions,
+    PackOptions, Tokenizer,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use pyo3::{PyTraverseError, PyVisit};
 use serde_json::{json, Value};
 
+use crate::context_tokenizer::{detached, PyTokenizer};
 use crate::errors::core_err;
 use crate::json::to_py;
 
@@ -22,6 +28,26 @@ const DETACH_ABOVE_BYTES: usize = 4 * 1024;
 
 fn encoding(py: Python<'_>, name: &str) -> PyResult<Encoding> {
     name.parse::<Encoding>().map_err(|e| core_err(py, e))
+}
+
+/// The tokenizer to count with, and the same one again if it is a Python callable.
+type Tokenizers = (Arc<dyn Tokenizer>, Option<Arc<PyTokenizer>>);
+
+/// The tokenizer: the Python callable if one is given (also returned, for the garbage
+/// collector), else the named encoding.
+fn tokenizer(
+    py: Python<'_>,
+    encoding_name: &str,
+    callable: Option<Bound<'_, PyAny>>,
+) -> PyResult<Tokenizers> {
+    let enc = encoding(py, encoding_name)?;
+    Ok(match callable {
+        Some(callable) => {
+            let python = Arc::new(PyTokenizer::new(callable)?);
+            (python.clone(), Some(python))
+        }
+        None => (Arc::new(enc), None),
+    })
 }
 
 fn importance(py: Python<'_>, name: &str) -> PyResult<Importance> {
@@ -99,9 +125,11 @@ fn new_entry(
     Ok(entry)
 }
 
-/// Pack plain entry tuples `(content, importance, tags, summary, id, created_at_ms)` for `query`.
+/// Pack plain entry tuples `(content, importance, tags, summary, id, created_at_ms)` for `query`,
+/// counting with `tokenizer` (a callable `str -> int`) if given, else with the encoding.
 #[pyfunction]
-#[allow(clippy::type_complexity)]
+#[pyo3(signature = (entries, query, max_tokens, reserve_output_tokens, encoding_name, now, tokenizer=None))]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub(crate) fn pack<'py>(
     py: Python<'py>,
     entries: Vec<(
@@ -117,8 +145,9 @@ pub(crate) fn pack<'py>(
     reserve_output_tokens: usize,
     encoding_name: &str,
     now: i64,
+    tokenizer: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let enc = encoding(py, encoding_name)?;
+    let (tokenizer, _) = self::tokenizer(py, encoding_name, tokenizer)?;
     let entries = entries
         .into_iter()
         .map(|(content, imp, tags, summary, id, created)| {
@@ -126,43 +155,58 @@ pub(crate) fn pack<'py>(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let options = PackOptions {
-        tokenizer: std::sync::Arc::new(enc),
+        tokenizer,
         reserve_output_tokens,
         now,
         ..PackOptions::default()
     };
-    let window = py
-        .detach(|| core::pack(&entries, query, max_tokens, &options))
-        .map_err(|e| core_err(py, e))?;
+    let window = detached(py, || core::pack(&entries, query, max_tokens, &options))?;
     serialised(py, serde_json::to_value(&window))
 }
 
 /// Per-tenant memory in three tiers; the Python class `ContextMemory` wraps it.
 #[pyclass(module = "cognition_core._native", frozen)]
-pub(crate) struct NativeContextMemory(CoreMemory);
+pub(crate) struct NativeContextMemory {
+    memory: CoreMemory,
+    /// The memory's Python tokenizer, if any, so the garbage collector can see its callable (a
+    /// callable that refers back to the memory makes a reference cycle).
+    python_tokenizer: Option<Arc<PyTokenizer>>,
+}
 
 #[pymethods]
 impl NativeContextMemory {
     #[new]
+    #[pyo3(signature = (encoding_name, working_size, short_term_size, tokenizer=None))]
     fn new(
         py: Python<'_>,
         encoding_name: &str,
         working_size: usize,
         short_term_size: usize,
+        tokenizer: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let (tokenizer, python_tokenizer) = self::tokenizer(py, encoding_name, tokenizer)?;
         let config = MemoryConfig::new()
-            .encoding(encoding(py, encoding_name)?)
+            .tokenizer(tokenizer)
             .working_size(working_size)
             .short_term_size(short_term_size);
-        CoreMemory::new(config)
-            .map(NativeContextMemory)
-            .map_err(|e| core_err(py, e))
+        let memory = CoreMemory::new(config).map_err(|e| core_err(py, e))?;
+        Ok(NativeContextMemory {
+            memory,
+            python_tokenizer,
+        })
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(tokenizer) = &self.python_tokenizer {
+            tokenizer.traverse(&visit)?;
+        }
+        Ok(())
     }
 
     /// The tokenizer's name (e.g. `o200k_base`).
     #[getter]
     fn tokenizer(&self) -> String {
-        self.0.tokenizer_name().to_owned()
+        self.memory.tokenizer_name().to_owned()
     }
 
     /// Add an entry; return its id.
@@ -180,8 +224,7 @@ impl NativeContextMemory {
         now: i64,
     ) -> PyResult<String> {
         let entry = new_entry(py, content, importance, tags, summary, id, created_at)?;
-        py.detach(|| self.0.add(tenant, entry, now))
-            .map_err(|e| core_err(py, e))
+        detached(py, || self.memory.add(tenant, entry, now))
     }
 
     /// Read an entry (counts as an access).
@@ -192,7 +235,7 @@ impl NativeContextMemory {
         id: &str,
         now: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let entry = self.0.get(tenant, id, now).map_err(|e| core_err(py, e))?;
+        let entry = detached(py, || self.memory.get(tenant, id, now))?;
         to_py(py, &entry_value(&entry))
     }
 
@@ -205,9 +248,7 @@ impl NativeContextMemory {
         limit: usize,
         now: i64,
     ) -> PyResult<Bound<'py, PyList>> {
-        let hits = py
-            .detach(|| self.0.search(tenant, query, limit, now))
-            .map_err(|e| core_err(py, e))?;
+        let hits = detached(py, || self.memory.search(tenant, query, limit, now))?;
         let list = PyList::empty(py);
         for hit in hits {
             let item = PyDict::new(py);
@@ -221,9 +262,7 @@ impl NativeContextMemory {
 
     /// Drop old LOW/TRIVIAL entries of every tenant; return them.
     fn prune<'py>(&self, py: Python<'py>, now: i64) -> PyResult<Bound<'py, PyList>> {
-        let pruned = py
-            .detach(|| self.0.prune(now))
-            .map_err(|e| core_err(py, e))?;
+        let pruned = detached(py, || self.memory.prune(now))?;
         let list = PyList::empty(py);
         for entry in &pruned {
             list.append(to_py(py, &entry_value(entry))?)?;
@@ -241,12 +280,10 @@ impl NativeContextMemory {
         reserve_output_tokens: usize,
         now: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let window = py
-            .detach(|| {
-                self.0
-                    .build_window(tenant, query, max_tokens, reserve_output_tokens, now)
-            })
-            .map_err(|e| core_err(py, e))?;
+        let window = detached(py, || {
+            self.memory
+                .build_window(tenant, query, max_tokens, reserve_output_tokens, now)
+        })?;
         serialised(py, serde_json::to_value(&window))
     }
 }

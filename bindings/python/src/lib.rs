@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod context;
+mod context_tokenizer;
 mod errors;
 mod event;
 mod inputs;
