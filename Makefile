@@ -117,6 +117,7 @@ bench: python-dev
 	$(VPY) benches/python/webhook.py
 	$(VPY) benches/python/idempotency.py
 	$(VPY) benches/python/query.py
+	$(VPY) benches/python/validation.py
 
 clean:
 	cargo clean

@@ -156,3 +156,21 @@ fn unreadable_files_in_a_directory_get_their_own_error() {
     assert_eq!(pkg.issues[0].rule, Rule::Eval);
     assert!(pkg.filename.ends_with("pkg/mod.py"));
 }
+
+#[test]
+fn a_named_pipe_that_looks_like_python_gets_an_error_instead_of_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::write(dir.path().join("good.py"), "x = 1\n").unwrap();
+    let reports = validate_paths(&[dir.path()], &strict()).unwrap();
+    assert_eq!(reports.len(), 2);
+    assert!(reports[0].result.is_ok());
+    let err = reports[1].result.as_ref().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ValidationPathIo);
+    assert!(err.to_string().contains("not a regular file"));
+}

@@ -34,6 +34,16 @@ See which query shapes are slow, how efficient they are and what to do about the
     for advice in tracker.suggestions():
         print(advice.strategy, advice.reason, advice.statement or "")
 
+Gate generated or submitted Python code: syntax, style, annotations, security (Bandit's and
+Ruff's S rules) and complexity, with a 0-100 score, SARIF output and safe whitespace fixes::
+
+    report = cognition_core.validate(code, level="strict", filename="plugin.py")
+    if not report.passed:
+        for issue in report.issues:
+            print(issue.line, issue.column, issue.rule, issue.severity, issue.message)
+    pathlib.Path("results.sarif").write_text(report.to_sarif())
+    reports = cognition_core.validate_paths(["src/"], level="strict")  # every core, GIL released
+
 Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
 and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
 every function is safe to call from several threads.
@@ -75,17 +85,20 @@ from ._native import (
     MAX_KEY_LEN,
     MAX_PAYLOAD_LEN,
     MAX_SECRETS,
+    MAX_SOURCE_LEN,
     BackendStore,
     Claim,
     Event,
     Evidence,
     Fingerprint,
+    FixResult,
     IdempotencyStore,
     ImportIssue,
     ImportReport,
     LeaseToken,
     MemoryStore,
     Page,
+    PathReport,
     ProcessResult,
     QueryStats,
     QueryTracker,
@@ -96,14 +109,20 @@ from ._native import (
     Stats,
     SuggestConfig,
     Suggestion,
+    ValidationIssue,
+    ValidationReport,
     WebhookProcessor,
     __version__,
     construct_event,
     fingerprint,
+    fix,
     parse_event,
     sign_standard_webhook,
     sign_webhook,
     suggest,
+    to_sarif,
+    validate,
+    validate_paths,
     verify_standard_webhook,
     verify_webhook,
 )
@@ -115,6 +134,7 @@ __all__ = [
     "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "MAX_SOURCE_LEN",
     "BackendStore",
     "Claim",
     "CognitionError",
@@ -128,6 +148,7 @@ __all__ = [
     "Evidence",
     "Finding",
     "Fingerprint",
+    "FixResult",
     "IdempotencyStore",
     "ImportIssue",
     "ImportReport",
@@ -137,6 +158,7 @@ __all__ = [
     "MemoryStore",
     "OmittedEntry",
     "Page",
+    "PathReport",
     "PermanentFailure",
     "ProcessResult",
     "QueryStats",
@@ -156,18 +178,24 @@ __all__ = [
     "SuggestConfig",
     "Suggestion",
     "ValidationInputError",
+    "ValidationIssue",
+    "ValidationReport",
     "WebhookProcessor",
     "WindowEntry",
     "__version__",
     "construct_event",
     "count_tokens",
     "fingerprint",
+    "fix",
     "mask",
     "pack",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
     "suggest",
+    "to_sarif",
+    "validate",
+    "validate_paths",
     "verify_standard_webhook",
     "verify_webhook",
 ]

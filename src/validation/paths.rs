@@ -88,6 +88,11 @@ fn validate_file(path: &Path, config: &ValidationConfig) -> PathReport {
     let config = config.clone().filename(path.display().to_string());
     let result = match std::fs::metadata(path) {
         Err(e) => Err(io_error(path, &e)),
+        // A FIFO or device named `*.py` would block the read forever or never end.
+        Ok(meta) if !meta.is_file() => Err(ValidationError::PathIo {
+            path: path.display().to_string(),
+            reason: "not a regular file".to_string(),
+        }),
         Ok(meta) if meta.len() > super::MAX_SOURCE_LEN as u64 => {
             Err(ValidationError::InputTooLarge {
                 len: usize::try_from(meta.len()).unwrap_or(usize::MAX),
