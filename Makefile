@@ -136,6 +136,7 @@ bench: python-dist
 	$(VPY) benches/python/query.py
 	$(VPY) benches/python/revenue.py
 	$(VPY) benches/python/context.py
+	$(VPY) benches/python/validation.py
 
 clean:
 	cargo clean

@@ -44,6 +44,16 @@ money in minor units, every convention documented)::
     ledger.movements(date(2024, 1, 1), date(2024, 6, 30)).to_pandas()
     ledger.apply_event(stripe_event)  # keep it live from customer.subscription.* webhooks
 
+Gate generated or submitted Python code: syntax, style, annotations, security (Bandit's and
+Ruff's S rules) and complexity, with a 0-100 score, SARIF output and safe whitespace fixes::
+
+    report = cognition_core.validate(code, level="strict", filename="plugin.py")
+    if not report.passed:
+        for issue in report.issues:
+            print(issue.line, issue.column, issue.rule, issue.severity, issue.message)
+    pathlib.Path("results.sarif").write_text(report.to_sarif())
+    reports = cognition_core.validate_paths(["src/"], level="strict")  # every core, GIL released
+
 Secrets may be one ``str`` or a sequence of them (rotation). ``now`` defaults to the system clock
 and ``tolerance`` to Stripe's 300 seconds. The interpreter lock is released while hashing, and
 every function is safe to call from several threads.
@@ -85,17 +95,20 @@ from ._native import (
     MAX_KEY_LEN,
     MAX_PAYLOAD_LEN,
     MAX_SECRETS,
+    MAX_SOURCE_LEN,
     BackendStore,
     Claim,
     Event,
     Evidence,
     Fingerprint,
+    FixResult,
     IdempotencyStore,
     ImportIssue,
     ImportReport,
     LeaseToken,
     MemoryStore,
     Page,
+    PathReport,
     ProcessResult,
     QueryStats,
     QueryTracker,
@@ -106,14 +119,20 @@ from ._native import (
     Stats,
     SuggestConfig,
     Suggestion,
+    ValidationIssue,
+    ValidationReport,
     WebhookProcessor,
     __version__,
     construct_event,
     fingerprint,
+    fix,
     parse_event,
     sign_standard_webhook,
     sign_webhook,
     suggest,
+    to_sarif,
+    validate,
+    validate_paths,
     verify_standard_webhook,
     verify_webhook,
 )
@@ -144,6 +163,7 @@ __all__ = [
     "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "MAX_SOURCE_LEN",
     "UNBOUNDED",
     "BackendStore",
     "Breakdown",
@@ -164,6 +184,7 @@ __all__ = [
     "Evidence",
     "Finding",
     "Fingerprint",
+    "FixResult",
     "Forecast",
     "ForecastPoint",
     "FxRate",
@@ -180,6 +201,7 @@ __all__ = [
     "MrrSnapshot",
     "OmittedEntry",
     "Page",
+    "PathReport",
     "PermanentFailure",
     "ProcessResult",
     "QueryStats",
@@ -202,18 +224,24 @@ __all__ = [
     "SuggestConfig",
     "Suggestion",
     "ValidationInputError",
+    "ValidationIssue",
+    "ValidationReport",
     "WebhookProcessor",
     "WindowEntry",
     "__version__",
     "construct_event",
     "count_tokens",
     "fingerprint",
+    "fix",
     "mask",
     "pack",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
     "suggest",
+    "to_sarif",
+    "validate",
+    "validate_paths",
     "verify_standard_webhook",
     "verify_webhook",
 ]

@@ -5,12 +5,13 @@ Use the functions through the package: ``cognition_core.verify_webhook`` and so 
 
 import builtins
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, TypeVar, final
 
 from typing_extensions import Buffer, disjoint_base
 
 from cognition_core._backend import RecordBackend, RecordDict
+from cognition_core._errors import ValidationInputError
 
 _H = TypeVar("_H", bound=Callable[[Event], Any])
 
@@ -21,11 +22,13 @@ __all__ = [
     "MAX_KEY_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_SECRETS",
+    "MAX_SOURCE_LEN",
     "BackendStore",
     "Claim",
     "Event",
     "Evidence",
     "Fingerprint",
+    "FixResult",
     "IdempotencyStore",
     "ImportIssue",
     "ImportReport",
@@ -34,6 +37,7 @@ __all__ = [
     "NativeContextMemory",
     "NativeRevenueLedger",
     "Page",
+    "PathReport",
     "ProcessResult",
     "QueryStats",
     "QueryTracker",
@@ -44,18 +48,24 @@ __all__ = [
     "Stats",
     "SuggestConfig",
     "Suggestion",
+    "ValidationIssue",
+    "ValidationReport",
     "WebhookProcessor",
     "__version__",
     "construct_event",
     "count_tokens",
     "error_codes",
     "fingerprint",
+    "fix",
     "mask",
     "pack",
     "parse_event",
     "sign_standard_webhook",
     "sign_webhook",
     "suggest",
+    "to_sarif",
+    "validate",
+    "validate_paths",
     "verify_standard_webhook",
     "verify_webhook",
 ]
@@ -1073,3 +1083,193 @@ class NativeRevenueLedger:
     def forecast(self, as_of: str, months: int, history_months: int) -> dict[str, Any]: ...
     def breakdown(self, as_of: str, by: str) -> dict[str, Any]: ...
     def report(self, as_of: str) -> dict[str, Any]: ...
+
+# ----------------------------------------------------------------------------------- validation
+
+MAX_SOURCE_LEN: Final[int]
+"""Largest source :func:`validate` accepts, in bytes (16 MiB)."""
+
+@final
+class ValidationIssue:
+    """One finding of :func:`validate`: a rule, where it is and how bad it is.
+
+    Lines and columns are 1-based; columns count characters, not bytes (Ruff's convention), and
+    ``end_line``/``end_column`` point just past the range. Immutable.
+    """
+
+    @property
+    def rule(self) -> str:
+        """The rule's stable code: Ruff's where Ruff has the rule (``"S307"``, ``"E501"``,
+        ``"C901"``), else a ``CG`` code (``"CG201"``); ``"E999"`` for syntax errors."""
+    @property
+    def severity(self) -> str:
+        """``"CRITICAL"``, ``"HIGH"``, ``"MEDIUM"``, ``"LOW"`` or ``"INFO"``."""
+    @property
+    def message(self) -> str:
+        """What is wrong, in a sentence."""
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
+    @property
+    def fixable(self) -> bool:
+        """``True`` if :func:`fix` repairs it (W291, W293, W292, W191)."""
+    @property
+    def name(self) -> str:
+        """The rule's kebab-case name (``"suspicious-eval-usage"``)."""
+    @property
+    def bandit_id(self) -> str | None:
+        """Bandit's test id for security rules Bandit also has (``"B307"``), else ``None``."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return the issue as the JSON report writes it (``rule``, ``severity``, ``message``,
+        ``line``, ``column``, ``end_line``, ``end_column``, ``fixable``)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ValidationReport:
+    """The result of validating one source: findings, a 0-100 score and pass/fail at its level.
+
+    Immutable and safe to share between threads.
+    """
+
+    @property
+    def issues(self) -> list[ValidationIssue]:
+        """The findings, sorted by line, column and rule code."""
+    @property
+    def score(self) -> int:
+        """0-100: 100 minus the documented weight of each finding (CRITICAL 25, HIGH 10,
+        MEDIUM 3, LOW 1, INFO 0)."""
+    @property
+    def passed(self) -> bool:
+        """Whether the source passes its level: no syntax error, and from STANDARD up no CRITICAL
+        or HIGH finding and a score of at least 60 (STANDARD) or 75 (STRICT, PARANOID)."""
+    @property
+    def filename(self) -> str: ...
+    @property
+    def level(self) -> str:
+        """The level checked: ``"basic"``, ``"standard"``, ``"strict"`` or ``"paranoid"``."""
+    @property
+    def lines(self) -> int: ...
+    @property
+    def annotation_coverage(self) -> float:
+        """Percentage of annotation slots (parameters other than ``self``/``cls``, and returns)
+        that are annotated; 100.0 when there is no function."""
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity:
+        ``{"CRITICAL": n, "HIGH": n, "MEDIUM": n, "LOW": n, "INFO": n}``."""
+    def to_json(self) -> str:
+        """Return the report as JSON, the schema every face shares."""
+    def to_sarif(self) -> str:
+        """Return the report as a SARIF 2.1.0 log (for GitHub code scanning and CI dashboards)."""
+    def to_text(self) -> str:
+        """Return one ``path:line:col: CODE [SEVERITY] message`` line per finding."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as ``json.loads(report.to_json())`` would."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class FixResult:
+    """The outcome of :func:`fix`."""
+
+    @property
+    def source(self) -> str:
+        """The fixed source."""
+    @property
+    def applied(self) -> list[ValidationIssue]:
+        """The findings the fixes removed, as reported on the original source."""
+    @property
+    def report(self) -> ValidationReport:
+        """The fixed source, validated again at the same level."""
+
+@final
+class PathReport:
+    """One file's result from :func:`validate_paths`: a report, or why there is none."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def report(self) -> ValidationReport | None:
+        """The file's report, or ``None`` when it could not be validated."""
+    @property
+    def error(self) -> ValidationInputError | None:
+        """Why the file could not be validated (unreadable, not UTF-8, too large), or ``None``."""
+
+def validate(
+    source: str | Buffer,
+    *,
+    level: str = "standard",
+    filename: str = "<string>",
+    max_line_length: int = 88,
+    tests: str | None = None,
+    python: str | os.PathLike[str] | None = None,
+    timeout: float = 30.0,
+) -> ValidationReport:
+    """Validate Python source: syntax, then by level style and annotations (``"standard"``),
+    security and complexity (``"strict"``), and the code's own tests (``"paranoid"``).
+
+    ``source`` is text, or UTF-8 bytes as read from a file. ``level`` is case-insensitive.
+    ``filename`` names the source in text and SARIF output. ``max_line_length`` is E501's limit.
+
+    With ``tests`` (a test module's source, importing the code as ``solution``) at
+    ``level="paranoid"``, pytest runs them in a subprocess of ``python`` (default:
+    ``sys.executable``, which needs pytest) in a temporary directory, with a scrubbed environment,
+    CPU, memory, file-size and process limits and a wall-clock ``timeout`` in seconds; failures,
+    errors and timeouts become HIGH issues (CG301, CG302, CG303). Without ``tests``,
+    ``"paranoid"`` checks what ``"strict"`` does. The interpreter lock is released throughout.
+
+    Raises:
+        TypeError: ``source`` is not ``str`` or bytes-like, or an option has the wrong type.
+        ValidationInputError: ``VALIDATION_INPUT_TOO_LARGE`` (over :data:`MAX_SOURCE_LEN`),
+            ``VALIDATION_INVALID_UTF8`` (bytes not UTF-8, or a ``str`` with a lone surrogate),
+            ``VALIDATION_UNKNOWN_LEVEL``, ``VALIDATION_TEST_RUNNER`` (the tests could not be run
+            at all: no interpreter, no pytest).
+        InvalidArgumentError: ``max_line_length`` below 1, a ``timeout`` that is not a positive
+            number of seconds, or ``tests`` given below ``level="paranoid"``.
+    """
+
+def validate_paths(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    level: str = "standard",
+    max_line_length: int = 88,
+) -> list[PathReport]:
+    """Validate files, and every ``*.py`` file under directories (skipping hidden ones such as
+    ``.git`` and ``.venv``), in parallel on every core with the interpreter lock released.
+
+    Returns one :class:`PathReport` per file, in sorted path order; a file that cannot be read or
+    is not UTF-8 gets its ``error`` instead of a ``report``.
+
+    Raises:
+        TypeError: ``paths`` is not a path or an iterable of paths.
+        ValidationInputError: ``VALIDATION_PATH_IO`` when a given path does not exist or a
+            directory cannot be listed; ``VALIDATION_UNKNOWN_LEVEL``.
+    """
+
+def fix(
+    source: str | Buffer,
+    *,
+    level: str = "standard",
+    filename: str = "<string>",
+    max_line_length: int = 88,
+) -> FixResult:
+    """Apply the safe whitespace fixes (trailing whitespace, whitespace on blank lines, the final
+    newline, tabs in indentation to 8-column stops), never inside multi-line strings, then
+    validate the result at ``level``. Fixing a fixed source changes nothing.
+
+    Raises:
+        TypeError, ValidationInputError, InvalidArgumentError: as :func:`validate`.
+    """
+
+def to_sarif(reports: Iterable[ValidationReport]) -> str:
+    """Return one SARIF 2.1.0 log holding the findings of several reports (e.g. every report of
+    :func:`validate_paths`), each located by its ``filename``.
+
+    Raises:
+        TypeError: ``reports`` is not an iterable of :class:`ValidationReport`.
+    """

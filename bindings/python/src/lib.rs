@@ -17,6 +17,8 @@ mod query_values;
 mod records;
 mod revenue;
 mod store;
+mod validation;
+mod validation_values;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -67,6 +69,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context::mask, m)?)?;
     m.add_function(wrap_pyfunction!(context::pack, m)?)?;
     m.add_class::<revenue::NativeRevenueLedger>()?;
+    m.add("MAX_SOURCE_LEN", cognition_core::validation::MAX_SOURCE_LEN)?;
+    m.add_class::<validation_values::ValidationIssue>()?;
+    m.add_class::<validation_values::ValidationReport>()?;
+    m.add_class::<validation_values::FixResult>()?;
+    m.add_class::<validation_values::PathReport>()?;
+    m.add_function(wrap_pyfunction!(validation::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(validation::validate_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(validation::fix, m)?)?;
+    m.add_function(wrap_pyfunction!(validation::to_sarif, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::verify_webhook, m)?)?;
