@@ -220,6 +220,37 @@ fn the_memory_window_packs_only_the_tenants_entries() {
     assert_eq!(w.entries[0].tier, Some(Tier::Working));
 }
 
+/// Two words per token: counts do not add up at spaces ("a b" is 1 token, "a" and " b" are 2).
+struct WordPairs;
+
+impl Tokenizer for WordPairs {
+    fn count(&self, text: &str) -> usize {
+        text.split_whitespace().count().div_ceil(2)
+    }
+    fn name(&self) -> &str {
+        "word-pairs"
+    }
+}
+
+#[test]
+fn a_tokenizer_whose_counts_do_not_add_up_at_spaces_gets_exact_windows() {
+    let entries: Vec<NewEntry> = (0..6)
+        .map(|i| NewEntry::new(format!("{LONG} Entry {i} ends here.")))
+        .collect();
+    let opts = PackOptions {
+        tokenizer: std::sync::Arc::new(WordPairs),
+        ..options()
+    };
+    for budget in [5, 12, 30, 60] {
+        let w = pack(&entries, "refund policy", budget, &opts).unwrap();
+        assert_eq!(w.tokens, WordPairs.count(&w.text));
+        assert!(w.tokens <= budget);
+        for e in &w.entries {
+            assert_eq!(e.tokens, WordPairs.count(&e.text));
+        }
+    }
+}
+
 fn text_strategy() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
         "refund",
@@ -276,6 +307,9 @@ proptest! {
             Ok(w) => {
                 prop_assert_eq!(w.tokens, count_tokens(&w.text, encoding));
                 prop_assert!(w.tokens <= budget);
+                for e in &w.entries {
+                    prop_assert_eq!(e.tokens, count_tokens(&e.text, encoding), "{:?}", e.form);
+                }
                 let critical = texts.iter().filter(|(t, imp, _)| !t.trim().is_empty() && *imp == 0).count();
                 let included = w.entries.iter().filter(|e| e.importance == Importance::Critical).count();
                 prop_assert_eq!(critical, included);

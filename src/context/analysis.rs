@@ -8,6 +8,7 @@
 //! Sentences end after `.`, `!`, `?`, `。`, `！`, `？` followed by whitespace, and at line breaks.
 
 use super::error::ContextError;
+use super::boundaries;
 use super::tokens::Tokenizer;
 
 /// A sentence of an entry: its byte range, tokens and distinct terms.
@@ -16,6 +17,9 @@ pub(crate) struct Sentence {
     pub start: usize,
     pub end: usize,
     pub tokens: usize,
+    /// Tokens of the sentence after a joining space (`" " + sentence`): exact when the
+    /// tokenizer splits at spaces, else `tokens + 1` (an estimate; windows are then re-counted).
+    pub spaced_tokens: usize,
     /// Where the sentence's distinct term hashes (sorted) sit in `Analysis::sentence_terms`.
     pub terms: (u32, u32),
 }
@@ -77,10 +81,17 @@ impl Analysis {
                     let from = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
                     sentence_terms.extend(terms);
                     let to = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
+                    let tokens = tokenizer.try_count(text)?;
+                    let spaced_tokens = if tokenizer.splits_at_spaces() {
+                        boundaries::tokens_after_space(text, tokens, tokenizer)
+                    } else {
+                        tokens + 1
+                    };
                     Ok(Sentence {
                         start,
                         end,
-                        tokens: tokenizer.try_count(text)?,
+                        tokens,
+                        spaced_tokens,
                         terms: (from, to),
                     })
                 })
@@ -255,6 +266,10 @@ mod tests {
         assert_eq!(a.summary_tokens, Some(Encoding::O200kBase.count("cats")));
         assert_eq!(a.frequency(terms("the")[0]), 3);
         assert_eq!(a.sentences.len(), 2);
+        assert_eq!(
+            a.sentences[1].spaced_tokens,
+            Encoding::O200kBase.count(" The end.")
+        );
         assert!(a.contains_phrase(&terms("saw THE dog")));
         assert!(!a.contains_phrase(&terms("dog saw")));
     }

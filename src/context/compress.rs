@@ -5,9 +5,11 @@
 //! first); when no sentence shares a term with the query, the leading sentences are kept (the
 //! classic lead baseline). Sentences are taken in rank order until the target size —
 //! `ratio × full tokens` ([`WindowOptions::compression_ratio`](super::WindowOptions), 0.3 by
-//! default) — is reached; at least one sentence is kept. The compressed text joins the kept
-//! sentences with one space; its weight in packing is the sum of the sentences' cached token
-//! counts plus one token per join, and the rendered window is re-counted exactly.
+//! default) — is reached (counting one token per join); at least one sentence is kept. The
+//! compressed text joins the kept sentences with one space. Its weight in packing is the sum of
+//! the sentences' cached token counts, each one after the first counted with its joining space:
+//! exact for tokenizers that split at spaces (the bundled encodings), else an estimate of one
+//! token per join, and the rendered text is then re-counted.
 
 use super::analysis::Analysis;
 use super::score::Query;
@@ -124,6 +126,20 @@ fn select(
         tokens += add;
     }
     keep.sort_unstable();
+    // The exact weight of the kept sentences joined by spaces (an estimate for tokenizers that do
+    // not split at spaces; the window is then re-counted).
+    let tokens = keep
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let s = &analysis.sentences[i];
+            if n == 0 {
+                s.tokens
+            } else {
+                s.spaced_tokens
+            }
+        })
+        .sum();
     (keep, tokens)
 }
 

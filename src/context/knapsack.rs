@@ -11,8 +11,11 @@
 //!    `L(λ) = λ·C + Σ_j max(0, max_o (v_o − λ·w_o))` (the LP relaxation's optimum, found by
 //!    bisection), forcing option `o` of candidate `j` gives the upper bound
 //!    `L(λ) − h_j(λ) + v_o − λ·w_o`. An option whose bound is below the incumbent's value cannot be
-//!    in any optimal packing, and is dropped. On typical instances this leaves a few hundred of
-//!    10,000 candidates.
+//!    in any optimal packing, and is dropped; a candidate whose bound when skipped
+//!    (`L(λ) − h_j(λ)`) is below it is in every optimal packing, and becomes mandatory. A mandatory
+//!    candidate left with one option is fixed: out of the DP, its weight out of the DP's capacity.
+//!    On typical instances this leaves a few hundred of 10,000 candidates, and a fraction of the
+//!    capacity.
 //! 4. Exact dynamic programming over token weights on what is left (`O(n·C)` time, one byte per
 //!    cell for the choices) when `n × (C + 1) ≤` [`DP_CELL_LIMIT`] — so always for up to 2,000
 //!    candidates with a budget up to 16,000 tokens, and for any number of candidates that the
@@ -242,17 +245,32 @@ fn lagrangian_packing(items: &[Item], capacity: usize, lambda: f64) -> Option<So
     if used > capacity {
         return None;
     }
+    // Upgrades only add weight, so one whose smallest possible step (from the heaviest lighter
+    // option it could start from) exceeds what is left now can never apply: not worth sorting.
+    let remaining = capacity - used;
     let mut moves: Vec<(f64, usize, Choice, usize)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let current = item.option(choices[i]).unwrap_or((0, 0));
         for (c, w, v) in item.options() {
             if w > current.0 && v > current.1 {
-                let density = (v - current.1) as f64 / (w - current.0) as f64;
-                moves.push((density, i, c, w - current.0));
+                let from = item
+                    .options()
+                    .map(|o| o.1)
+                    .filter(|&ow| ow < w && ow >= current.0)
+                    .fold(current.0, usize::max);
+                if w - from <= remaining {
+                    let density = (v - current.1) as f64 / (w - current.0) as f64;
+                    moves.push((density, i, c, w - current.0));
+                }
             }
         }
     }
-    moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The order of a stable sort by (density, item) with compressed before full, made explicit.
+    moves.sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then((a.2 == Choice::Full).cmp(&(b.2 == Choice::Full)))
+    });
     for (_, i, c, _) in moves {
         let current = items[i].option(choices[i]).map_or(0, |o| o.0);
         let Some((w, v)) = items[i].option(c) else {
@@ -267,7 +285,8 @@ fn lagrangian_packing(items: &[Item], capacity: usize, lambda: f64) -> Option<So
     Some(evaluate(items, choices, false))
 }
 
-/// Drop options that cannot be in any packing worth at least `incumbent`.
+/// Drop options that cannot be in any packing worth at least `incumbent`, and make items that
+/// every such packing takes mandatory (skipping them is bounded below the incumbent).
 fn reduce(items: &mut [Item], capacity: usize, lambda: f64, incumbent: i64) {
     let bound = lagrangian(items, capacity, lambda).0;
     // Margin well above float error on sums of up to ~1e10 micro-points, below one micro-point.
@@ -280,6 +299,9 @@ fn reduce(items: &mut [Item], capacity: usize, lambda: f64, incumbent: i64) {
         };
         item.full = viable(item.full);
         item.compressed = viable(item.compressed);
+        if base < threshold {
+            item.mandatory = true;
+        }
     }
 }
 
@@ -377,10 +399,18 @@ pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
         None => best_greedy(&work, capacity)?,
     };
     reduce(&mut work, capacity, lambda, incumbent.value);
+    // Items left with one option that every good packing takes are fixed: out of the DP, and
+    // their weight out of its capacity (typically most of the window).
+    let fixed = |i: &Item| i.mandatory && i.options().count() == 1;
+    let fixed_weight: usize = work
+        .iter()
+        .filter(|i| fixed(i))
+        .filter_map(Item::min_weight)
+        .sum();
     let idx: Vec<usize> = (0..work.len())
-        .filter(|&i| work[i].mandatory || work[i].options().next().is_some())
+        .filter(|&i| !fixed(&work[i]) && (work[i].mandatory || work[i].options().next().is_some()))
         .collect();
-    let cap = capacity.min(
+    let cap = capacity.saturating_sub(fixed_weight).min(
         idx.iter()
             .map(|&i| work[i].options().map(|o| o.1).max().unwrap_or(0))
             .sum(),
@@ -392,7 +422,7 @@ pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
         incumbent
     } else {
         // The fallback must never be worse than greedy.
-        best_greedy(&work, capacity).map_or(incumbent.clone(), |g| {
+        best_greedy(items, capacity).map_or(incumbent.clone(), |g| {
             if g.value > incumbent.value {
                 g
             } else {
@@ -400,8 +430,17 @@ pub(crate) fn solve(items: &[Item], capacity: usize) -> Option<Solution> {
             }
         })
     };
-    if let Some(sub) = dp(&work, &idx, cap, scale) {
-        let mut choices = vec![Choice::Skip; items.len()];
+    let sub = (fixed_weight <= capacity)
+        .then(|| dp(&work, &idx, cap, scale))
+        .flatten();
+    if let Some(sub) = sub {
+        let mut choices: Vec<Choice> = work
+            .iter()
+            .map(|i| match i.options().next() {
+                Some((c, _, _)) if fixed(i) => c,
+                _ => Choice::Skip,
+            })
+            .collect();
         for (k, &i) in idx.iter().enumerate() {
             choices[i] = sub[k];
         }

@@ -54,6 +54,7 @@
 //! ```
 
 mod analysis;
+mod boundaries;
 mod checks;
 mod compress;
 mod entry;

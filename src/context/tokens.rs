@@ -151,6 +151,18 @@ pub trait Tokenizer: Send + Sync {
 
     /// Return a short name for explanations and errors (e.g. the encoding's name).
     fn name(&self) -> &str;
+
+    /// Return `true` if counts add up at spaces: whenever `text` is cut just before a whitespace
+    /// character other than `\r` and `\n` that follows a non-whitespace character,
+    /// `count(text) == count(left) + count(right)`.
+    ///
+    /// The bundled [`Encoding`]s do (their pre-tokeniser starts a piece there; see the proof in
+    /// the window-building docs), which lets windows be counted exactly from cached per-entry
+    /// counts instead of being re-tokenised. The default, `false`, is always safe: windows are
+    /// then counted by re-tokenising the rendered text once.
+    fn splits_at_spaces(&self) -> bool {
+        false
+    }
 }
 
 impl Tokenizer for Encoding {
@@ -160,6 +172,10 @@ impl Tokenizer for Encoding {
 
     fn name(&self) -> &str {
         Encoding::name(*self)
+    }
+
+    fn splits_at_spaces(&self) -> bool {
+        true
     }
 }
 

@@ -10,9 +10,25 @@
 //! exactly; in the rare case it is over the budget, the lowest-value optional entry is dropped
 //! (or a CRITICAL one compressed) until it fits. `ContextWindow::tokens` is that exact count, and
 //! never exceeds `max_tokens − reserve_output_tokens`.
+//!
+//! ## Counting without re-tokenising
+//! With the bundled encodings ([`Tokenizer::splits_at_spaces`]) the exact count comes from cached
+//! counts. tiktoken splits text into pieces with a regular expression, then byte-pair-encodes
+//! each piece on its own. At a *safe cut* — a whitespace character other than `\r`/`\n` right
+//! after a non-whitespace one — a new piece always starts, and the pieces on each side are those
+//! of each side alone (no alternative of the expression takes such a character except as a
+//! piece's first character or inside a whitespace run, and its only look-arounds concern
+//! whitespace runs), so counts add up there. Hence an extract (sentences joined by a space) is
+//! counted as its sentences' cached counts, each after the first with its joining space (cached
+//! too), and the window as each body's exact count plus short junctions — a body's last word, the
+//! separator and the next body's first word — counted directly. A tokenizer that does not declare
+//! the property gets its windows (and extracts) re-tokenised instead.
+//!
+//! [`Tokenizer::splits_at_spaces`]: super::Tokenizer::splits_at_spaces
 
 use serde::Serialize;
 
+use super::boundaries;
 use super::compress::{compress_with, Compressed};
 use super::entry::{Entry, Importance, Tier};
 use super::error::ContextError;
@@ -208,41 +224,38 @@ pub(crate) fn build(
         })
         .collect();
     let scores = score_all(&inputs, &query, &bm25, options.weights, now);
-    let candidates: Vec<Candidate<'_>> = entries
+    let mut candidates: Vec<Candidate<'_>> = entries
         .iter()
         .zip(scores)
-        .enumerate()
-        .map(|(i, (entry, score))| Candidate {
+        .map(|(entry, score)| Candidate {
             entry,
             score,
-            compressed: compress_with(
-                entry.analysis(),
-                &query,
-                bm25.idf(),
-                options.compression_ratio,
-                bm25.matches_any(i),
-            ),
+            compressed: None,
         })
         .collect();
 
     let sep_tokens = tokenizer.try_count(&options.separator)?;
     let capacity = available + sep_tokens;
-    let mut items: Vec<Item> = candidates
-        .iter()
-        .map(|c| {
-            let value = (c.score.total * SCALE).round() as i64;
-            Item {
-                full: Some((c.entry.tokens() + sep_tokens, value)),
-                compressed: c.compressed.as_ref().map(|k| {
-                    (
-                        k.tokens() + sep_tokens,
-                        (c.score.total * options.compressed_value * SCALE).round() as i64,
-                    )
-                }),
-                mandatory: c.entry.importance() == Importance::Critical,
-            }
-        })
-        .collect();
+    let mut items: Vec<Item> = Vec::with_capacity(candidates.len());
+    for (i, c) in candidates.iter_mut().enumerate() {
+        c.compressed = compress_with(
+            c.entry.analysis(),
+            &query,
+            bm25.idf(),
+            options.compression_ratio,
+            bm25.matches_any(i),
+        );
+        let value = (c.score.total * SCALE).round() as i64;
+        let compressed_value = (c.score.total * options.compressed_value * SCALE).round() as i64;
+        items.push(Item {
+            full: Some((c.entry.tokens() + sep_tokens, value)),
+            compressed: c
+                .compressed
+                .as_ref()
+                .map(|k| (k.tokens() + sep_tokens, compressed_value)),
+            mandatory: c.entry.importance() == Importance::Critical,
+        });
+    }
     // n entries need n − 1 separators: the mandatory weight counts one separator too many.
     let too_small = |items: &[Item]| ContextError::BudgetTooSmall {
         required: knapsack::mandatory_weight(items)
@@ -263,7 +276,12 @@ pub(crate) fn build(
             with_tiers,
             solution.exact,
         )?;
-        let tokens = tokenizer.try_count(&window.text)?;
+        let tokens = if tokenizer.splits_at_spaces() {
+            let bodies = window.entries.iter().map(|e| (e.text.as_str(), e.tokens));
+            boundaries::count_joined(bodies, &options.separator, tokenizer)
+        } else {
+            tokenizer.try_count(&window.text)?
+        };
         if tokens <= available {
             let mut window = window;
             window.tokens = tokens;
@@ -345,8 +363,10 @@ fn render(
                     Form::Extract
                 };
                 let tokens = match k {
-                    Compressed::Summary { tokens } => *tokens,
-                    Compressed::Sentences { .. } => tokenizer.try_count(&body)?,
+                    Compressed::Sentences { .. } if !tokenizer.splits_at_spaces() => {
+                        tokenizer.try_count(&body)?
+                    }
+                    _ => k.tokens(),
                 };
                 (form, body, tokens, c.score.total * options.compressed_value)
             }
@@ -378,7 +398,7 @@ fn render(
         .filter(|&i| choices[i] == Choice::Skip)
         .map(|i| &candidates[i])
         .collect();
-    omitted.sort_by(|a, b| {
+    omitted.sort_unstable_by(|a, b| {
         b.score
             .total
             .total_cmp(&a.score.total)
