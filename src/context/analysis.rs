@@ -7,8 +7,8 @@
 //!
 //! Sentences end after `.`, `!`, `?`, `。`, `！`, `？` followed by whitespace, and at line breaks.
 
-use super::error::ContextError;
 use super::boundaries;
+use super::error::ContextError;
 use super::tokens::Tokenizer;
 
 /// A sentence of an entry: its byte range, tokens and distinct terms.
