@@ -1,8 +1,8 @@
 """Point OpenAI's ``tiktoken`` at the BPE files the ``tiktoken-rs`` crate ships, so it needs no
 network: tiktoken downloads each encoding on first use unless ``TIKTOKEN_CACHE_DIR`` holds it under
 the SHA-1 hex digest of its download URL (it checks each file's SHA-256, so a wrong file fails
-loudly). Used by the tests and by ``benches/python/context.py``; mirrors
-``tests/vectors/generate_context.py``, which must run without this package."""
+loudly). Used by the tests, by ``benches/python/context.py`` and by
+``tests/vectors/generate_context.py``."""
 
 from __future__ import annotations
 

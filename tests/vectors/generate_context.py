@@ -20,47 +20,17 @@ Run (from the repository root, once ``cargo fetch`` has downloaded the crates):
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "vectors" / "context.json"
-ENCODINGS = ("o200k_base", "cl100k_base")
-BPE_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
-
-
-def tiktoken_rs_assets() -> Path:
-    """Return the ``assets`` directory of the tiktoken-rs crate this workspace depends on."""
-    meta = json.loads(
-        subprocess.run(
-            ["cargo", "metadata", "--format-version", "1", "--locked"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    for package in meta["packages"]:
-        if package["name"] == "tiktoken-rs":
-            return Path(package["manifest_path"]).parent / "assets"
-    raise SystemExit("tiktoken-rs is not in the dependency graph; run `cargo fetch` first")
-
-
-def prepare_tiktoken_cache(cache_dir: Path) -> None:
-    """Copy the crate's BPE files into ``cache_dir`` under tiktoken's cache names."""
-    assets = tiktoken_rs_assets()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for name in ENCODINGS:
-        key = hashlib.sha1(BPE_URL.format(name=name).encode()).hexdigest()
-        shutil.copyfile(assets / f"{name}.tiktoken", cache_dir / key)
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
-
+# The offline tiktoken setup is shared with the Python tests (python/tests/tiktoken_cache.py).
+sys.path.insert(0, str(ROOT / "python" / "tests"))
+from tiktoken_cache import ENCODINGS, tiktoken_cache  # noqa: E402
 
 # A varied corpus: prose, code, CJK, emoji (with ZWJ sequences), whitespace runs, long words,
 # numbers, URLs, right-to-left scripts, special-token text, control characters.
@@ -312,11 +282,10 @@ def packing_cases(count: Any) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    cache = Path(os.environ.get("TIKTOKEN_CACHE_DIR") or tempfile.mkdtemp(prefix="tiktoken-"))
-    prepare_tiktoken_cache(cache)
-    import tiktoken  # imported after TIKTOKEN_CACHE_DIR is set
+    with tiktoken_cache(Path(tempfile.mkdtemp(prefix="tiktoken-"))):
+        import tiktoken  # imported after TIKTOKEN_CACHE_DIR is set
 
-    encoders = {name: tiktoken.get_encoding(name) for name in ENCODINGS}
+        encoders = {name: tiktoken.get_encoding(name) for name in ENCODINGS}
 
     def count(text: str, name: str = "o200k_base") -> int:
         return len(encoders[name].encode(text, disallowed_special=()))
