@@ -6,7 +6,8 @@ subscriptions (data/samples/revenue/generate.py, default 1,000,000, seed 42; USD
 the rates of data/samples/revenue/fx.csv) and compute the same three things:
 
 - MRR as of a day (2024-06-30);
-- 24 months of MRR movements (new, expansion, contraction, churn, reactivation per month);
+- 24 months of MRR movements (new, expansion, contraction, churn, reactivation per month) in
+  USD, as the peers compute them (``by_currency=False``: no per-currency tables);
 - monthly cohorts (customers and MRR retained at each month end, per first-paid month).
 
 Each peer first turns the subscriptions into pieces of constant monthly amount (start, end,
@@ -269,7 +270,7 @@ def main() -> None:
     d = day_number(AS_OF)
     ours = [
         lambda: ledger.mrr(AS_OF),
-        lambda: ledger.movements(FIRST_MONTH, END),
+        lambda: ledger.movements(FIRST_MONTH, END, by_currency=False),
         lambda: ledger.cohorts("month", as_of=END),
     ]
     panda = [

@@ -235,11 +235,17 @@ class RevenueLedger:
         """Churn, NRR, GRR and quick ratio of the month containing ``month`` (any day of it)."""
         return ChurnMetrics._from_native(self._native.churn(_day(month, "month")))
 
-    def movements(self, start: Day, end: Day | None = None) -> Movements:
+    def movements(
+        self, start: Day, end: Day | None = None, *, by_currency: bool = True
+    ) -> Movements:
         """MRR movements for each month from ``start``'s to ``end``'s (default today), the last
-        month measured up to ``end``."""
+        month measured up to ``end``. With ``by_currency=False`` only the reporting-currency table
+        is computed (``Movements.by_currency`` is empty), which is faster when that is all you
+        show."""
+        if not isinstance(by_currency, bool):
+            raise _type_error("by_currency", "a bool", by_currency)
         return Movements._from_native(
-            self._native.movements(_day(start, "start"), _as_of(end, "end"))
+            self._native.movements(_day(start, "start"), _as_of(end, "end"), by_currency)
         )
 
     def cohorts(self, period: str = "month", *, as_of: Day | None = None) -> CohortTable:

@@ -164,6 +164,25 @@ def test_movements_keep_the_identity_and_reactivation_is_not_new() -> None:
         )
 
 
+def test_movements_without_by_currency_keep_only_the_reporting_table() -> None:
+    ledger = RevenueLedger.from_csv(SAMPLE_CSV, reporting_currency="USD", fx_csv=SAMPLE_FX)
+    full = ledger.movements(date(2024, 1, 1), date(2024, 12, 31))
+    reporting = ledger.movements(date(2024, 1, 1), date(2024, 12, 31), by_currency=False)
+    assert len(full.by_currency) > 1
+    assert reporting.by_currency == {}
+    assert (reporting.currency, reporting.months, reporting.fx_rates) == (
+        full.currency,
+        full.months,
+        full.fx_rates,
+    )
+
+
+def test_movements_by_currency_must_be_a_bool() -> None:
+    ledger = RevenueLedger.from_records([sub()])
+    with pytest.raises(TypeError, match="by_currency must be a bool"):
+        ledger.movements(date(2024, 1, 1), date(2024, 3, 31), by_currency=1)  # type: ignore[arg-type]
+
+
 def test_churn_ratios_are_decimals_and_no_losses_is_unbounded() -> None:
     ledger = RevenueLedger.from_records(
         [

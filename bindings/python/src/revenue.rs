@@ -215,16 +215,25 @@ impl NativeRevenueLedger {
         Ok(money.amount.to_string())
     }
 
-    /// Movements from `start`'s month to `end`'s.
+    /// Movements from `start`'s month to `end`'s; the per-currency tables only if `by_currency`.
+    #[pyo3(signature = (start, end, by_currency = true))]
     fn movements<'py>(
         &self,
         py: Python<'py>,
         start: &str,
         end: &str,
+        by_currency: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (start, end) = (day(py, start, "start")?, day(py, end, "end")?);
         let result = py
-            .detach(|| self.0.read().movements(start, end))
+            .detach(|| {
+                let ledger = self.0.read();
+                if by_currency {
+                    ledger.movements(start, end)
+                } else {
+                    ledger.reporting_movements(start, end)
+                }
+            })
             .map_err(|e| core_err(py, e))?;
         serialised(py, &result)
     }

@@ -254,16 +254,18 @@ pub(crate) fn movements(
     index: &Index,
     start: NaiveDate,
     end: NaiveDate,
+    by_currency: bool,
 ) -> Result<Movements, RevenueError> {
     let (months, days) = month_grid(start, end)?;
     let reporting = index.reporting_view(end)?;
     let mut currencies = index.currencies.clone();
     currencies.sort_unstable();
     // One pass over the customers: the reporting view, then one view per currency (none when the
-    // only currency is the reporting one).
+    // only currency is the reporting one, or when the caller wants the reporting table only:
+    // each extra view is another classification per customer).
     let single = currencies.len() == 1 && currencies[0] == reporting.currency;
     let mut views = vec![reporting.clone()];
-    if !single {
+    if by_currency && !single {
         views.extend(currencies.iter().map(|c| index.currency_view(*c)));
     }
     let totals = movement_totals_in(index, &views, &days)?;
@@ -273,7 +275,9 @@ pub(crate) fn movements(
         .map(|(view, t)| to_table(view, t, &months, &days))
         .collect();
     let reporting_table = tables.remove(0);
-    let by_currency = if single {
+    let by_currency = if !by_currency {
+        Vec::new()
+    } else if single {
         vec![reporting_table.clone()]
     } else {
         tables
@@ -313,7 +317,38 @@ impl RevenueLedger {
     /// # Ok::<(), cognition_core::revenue::RevenueError>(())
     /// ```
     pub fn movements(&self, start: NaiveDate, end: NaiveDate) -> Result<Movements, RevenueError> {
-        movements(&*self.index()?, start, end)
+        movements(&*self.index()?, start, end, true)
+    }
+
+    /// [`movements`](Self::movements) in the reporting currency only: `by_currency` is left empty.
+    /// Each per-currency table costs another classification of every customer of that currency,
+    /// so a dashboard that shows one converted table should ask for just that.
+    ///
+    /// # Errors
+    /// As [`movements`](Self::movements).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use cognition_core::revenue::{BillingInterval, Currency, RevenueLedger, Subscription};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+    /// let mut ledger = RevenueLedger::new();
+    /// ledger.add(Subscription::new("s1", "c1", "pro", Decimal::from(1000), Currency::USD,
+    ///     BillingInterval::Month, day(1, 5)))?;
+    /// let full = ledger.movements(day(1, 1), day(3, 31))?;
+    /// let reporting = ledger.reporting_movements(day(1, 1), day(3, 31))?;
+    /// assert_eq!(reporting.reporting, full.reporting);
+    /// assert!(reporting.by_currency.is_empty());
+    /// # Ok::<(), cognition_core::revenue::RevenueError>(())
+    /// ```
+    pub fn reporting_movements(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Movements, RevenueError> {
+        movements(&*self.index()?, start, end, false)
     }
 
     /// Movements of one currency only, unconverted (cheaper than [`movements`](Self::movements)

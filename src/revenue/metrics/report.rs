@@ -53,6 +53,7 @@ impl RevenueLedger {
                 &index,
                 months_back(as_of, REPORT_MOVEMENT_MONTHS - 1),
                 as_of,
+                true,
             )?,
             churn: churn(&index, last_complete_month(as_of))?,
             ltv: ltv(&index, as_of, DEFAULT_LTV_WINDOW_MONTHS)?,

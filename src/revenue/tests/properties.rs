@@ -133,6 +133,17 @@ proptest! {
     }
 
     #[test]
+    fn reporting_movements_equal_the_reporting_table_of_movements(subs in arb_ledger()) {
+        let mut ledger = RevenueLedger::with_config(LedgerConfig { fx: Some(fx()), ..LedgerConfig::default() });
+        ledger.extend(subs).unwrap();
+        let full = ledger.movements(d(2023, 1, 1), d(2025, 2, 14)).unwrap();
+        let reporting = ledger.reporting_movements(d(2023, 1, 1), d(2025, 2, 14)).unwrap();
+        prop_assert_eq!(&reporting.reporting, &full.reporting);
+        prop_assert_eq!(&reporting.fx_rates, &full.fx_rates);
+        prop_assert!(reporting.by_currency.is_empty());
+    }
+
+    #[test]
     fn reporting_mrr_is_the_exact_sum_of_converted_currencies(subs in arb_ledger(), offset in 0u64..800) {
         let mut ledger = RevenueLedger::with_config(LedgerConfig { fx: Some(fx()), ..LedgerConfig::default() });
         ledger.extend(subs).unwrap();
