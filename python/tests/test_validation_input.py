@@ -202,7 +202,8 @@ def test_to_sarif_holds_every_file(tree: Path) -> None:
         res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for res in __import__("json").loads(sarif)["runs"][0]["results"]
     }
-    assert uris == {str(tree / "app.py")}
+    # Absolute paths become file:// URIs, percent-encoded as pathlib does.
+    assert uris == {(tree / "app.py").as_uri()}
 
 
 def test_to_sarif_refuses_what_is_not_a_report() -> None:

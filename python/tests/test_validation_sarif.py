@@ -4,6 +4,7 @@ tests/schemas, see its README), and says what the report says."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
@@ -86,6 +87,16 @@ def test_the_filename_is_the_artifact_uri() -> None:
     report = cognition_core.validate("eval(x)\n", level="strict", filename="src/pkg/app.py")
     location = json.loads(report.to_sarif())["runs"][0]["results"][0]["locations"][0]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "src/pkg/app.py"
+
+
+def test_a_filename_with_spaces_and_colons_becomes_a_valid_uri_reference() -> None:
+    report = cognition_core.validate("eval(x)\n", level="strict", filename="my dir/a:b #1.py")
+    sarif = report.to_sarif()
+    assert errors(sarif) == []
+    location = json.loads(sarif)["runs"][0]["results"][0]["locations"][0]
+    uri = location["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "my%20dir/a%3Ab%20%231.py"
+    assert urllib.parse.unquote(uri) == "my dir/a:b #1.py"
 
 
 def test_results_carry_the_report_positions_and_rule_index() -> None:

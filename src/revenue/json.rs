@@ -41,7 +41,8 @@ impl Subscription {
         if let Some(code) = map.get("currency").and_then(Value::as_str) {
             Currency::parse(code)?;
         }
-        if !map.contains_key("created") {
+        let created_from_start = !map.contains_key("created");
+        if created_from_start {
             if let Some(start) = map.get("start").cloned() {
                 map.insert("created".into(), start);
             }
@@ -52,8 +53,17 @@ impl Subscription {
                 Value::String(super::Tier::UNSPECIFIED.into()),
             );
         }
-        let sub: Subscription = serde_json::from_value(Value::Object(map))
-            .map_err(|e| RevenueError::invalid(&id, e.to_string()))?;
+        let sub: Subscription = serde_path_to_error::deserialize(Value::Object(map))
+            .map_err(|e| {
+                // A bad `start` first fails as the `created` copied from it: name the user's field.
+                let path = e.path().to_string();
+                let field = if created_from_start && path == "created" {
+                    "start".to_owned()
+                } else {
+                    path
+                };
+                RevenueError::invalid(&id, format!("`{field}`: {}", e.inner()))
+            })?;
         sub.validate()?;
         Ok(sub)
     }

@@ -5,10 +5,41 @@
 //! (`columnKind: unicodeCodePoints`), matching our 1-based character columns. Levels: CRITICAL
 //! and HIGH are `error`, MEDIUM `warning`, LOW and INFO `note`.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::report::ValidationReport;
 use super::rule::{Category, Rule, Severity};
+
+/// What a path segment may keep unencoded: RFC 3986's unreserved characters and the separator.
+/// Everything else (space, `%`, `#`, `?`, `:`, non-ASCII) is percent-encoded; a colon must be,
+/// or `a:b.py` would read as a URI with scheme `a`.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The SARIF `artifactLocation.uri` for a report's file name: a relative reference for a relative
+/// path (what code-scanning tools resolve against the checkout), a `file://` URI for an absolute
+/// one (`/src/a.py`, `C:\src\a.py`). Backslashes become slashes.
+fn artifact_uri(filename: &str) -> String {
+    let path = filename.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let has_drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && bytes[2] == b'/';
+    if has_drive {
+        let (drive, rest) = path.split_at(2);
+        format!("file:///{drive}{}", utf8_percent_encode(rest, PATH))
+    } else if path.starts_with('/') {
+        format!("file://{}", utf8_percent_encode(&path, PATH))
+    } else {
+        utf8_percent_encode(&path, PATH).to_string()
+    }
+}
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -79,7 +110,7 @@ pub fn to_sarif(reports: &[ValidationReport]) -> String {
                     "message": {"text": i.message},
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": {"uri": report.filename},
+                            "artifactLocation": {"uri": artifact_uri(&report.filename)},
                             "region": {
                                 "startLine": i.line,
                                 "startColumn": i.column,
@@ -113,5 +144,29 @@ impl ValidationReport {
     /// Return this report as a SARIF 2.1.0 log; see [`to_sarif`].
     pub fn to_sarif(&self) -> String {
         to_sarif(std::slice::from_ref(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn relative_paths_stay_relative_references() {
+        assert_eq!(artifact_uri("pkg/mod.py"), "pkg/mod.py");
+    }
+
+    #[test]
+    fn reserved_and_non_ascii_characters_are_percent_encoded() {
+        assert_eq!(artifact_uri("my file#1%.py"), "my%20file%231%25.py");
+        assert_eq!(artifact_uri("a:b.py"), "a%3Ab.py");
+        assert_eq!(artifact_uri("<string>"), "%3Cstring%3E");
+        assert_eq!(artifact_uri("café.py"), "caf%C3%A9.py");
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris() {
+        assert_eq!(artifact_uri("/src/a b.py"), "file:///src/a%20b.py");
+        assert_eq!(artifact_uri("C:\\src\\a.py"), "file:///C:/src/a.py");
     }
 }
