@@ -53,8 +53,8 @@ impl Subscription {
                 Value::String(super::Tier::UNSPECIFIED.into()),
             );
         }
-        let sub: Subscription = serde_path_to_error::deserialize(Value::Object(map))
-            .map_err(|e| {
+        let sub: Subscription =
+            serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
                 // A bad `start` first fails as the `created` copied from it: name the user's field.
                 let path = e.path().to_string();
                 let field = if created_from_start && path == "created" {

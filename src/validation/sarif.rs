@@ -27,10 +27,8 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
 fn artifact_uri(filename: &str) -> String {
     let path = filename.replace('\\', "/");
     let bytes = path.as_bytes();
-    let has_drive = bytes.len() >= 3
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && bytes[2] == b'/';
+    let has_drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if has_drive {
         let (drive, rest) = path.split_at(2);
         format!("file:///{drive}{}", utf8_percent_encode(rest, PATH))

@@ -348,11 +348,18 @@ fn subscription_json_errors_name_the_offending_field() {
     use serde_json::json;
     let base = json!({"id": "s", "customer_id": "c", "plan_id": "p", "status": "active", "unit_amount": "1",
         "currency": "USD", "interval": "month", "start": "2024-01-01"});
-    for (field, bad) in [("start", json!("yesterday")), ("quantity", json!("two")), ("interval", json!(7))] {
+    for (field, bad) in [
+        ("start", json!("yesterday")),
+        ("quantity", json!("two")),
+        ("interval", json!(7)),
+    ] {
         let mut record = base.clone();
         record[field] = bad;
         let e = Subscription::from_json(&record).unwrap_err();
         assert_eq!(e.code(), ErrorCode::RevenueInvalidSubscription);
-        assert!(e.to_string().contains(&format!("`{field}`")), "{field}: {e}");
+        assert!(
+            e.to_string().contains(&format!("`{field}`")),
+            "{field}: {e}"
+        );
     }
 }
