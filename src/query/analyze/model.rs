@@ -119,7 +119,7 @@ pub struct OrderColumn {
     pub direction: Direction,
 }
 
-/// What [`analyze`] found in a statement.
+/// What [`analyze`](super::analyze) found in a statement.
 ///
 /// Lists keep the order of appearance in the statement (`JOIN … ON` conditions before `WHERE`),
 /// which index advice relies on for a stable column order.
@@ -131,7 +131,7 @@ pub struct Analysis {
     pub dialect: Option<SqlDialect>,
     /// Why parsing failed or was skipped (the last dialect's error, or the size limit).
     pub parse_error: Option<String>,
-    /// The statement type, by the same rules as [`Fingerprint::kind`](super::Fingerprint::kind).
+    /// The statement type, by the same rules as [`Fingerprint::kind`](crate::query::Fingerprint::kind).
     #[serde(serialize_with = "serialize_kind")]
     pub kind: QueryKind,
     /// Tables read or written, in order of appearance (CTE names and derived tables excluded).
