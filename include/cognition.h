@@ -1247,6 +1247,28 @@ cog_status cog_revenue_report_json(const struct cog_revenue_ledger *ledger,
                                    struct cog_string *out_json);
 
 /*
+ One metric, named by the JSON object `(query_json, query_len)`, as JSON written to
+ `*out_json` (free with `cog_string_free`). `{"metric": NAME, ...}` with dates as
+ `"YYYY-MM-DD"`: `snapshot` (or `mrr`) and `report`: `as_of`; `movements`: `start`, `end`,
+ `by_currency` (default true); `churn`: `month`; `ltv`: `as_of`, `window_months` (default 3);
+ `cohorts`: `as_of`, `period` (`day`, `week`, `month` (default), `quarter`); `forecast`: `as_of`,
+ `months` (default 12), `history_months` (default 6); `breakdown`: `as_of`, `by` (`tier`
+ (default), `plan`, `currency`). The result is the metric's struct as in the report
+ (`cognition_core::revenue::MetricResult`). An unknown metric or key is refused.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (not JSON, unknown metric or key, bad date or option, range errors),
+ `COG_STATUS_REVENUE_MISSING_FX_RATE`, `COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE`.
+
+ # Safety
+ `ledger` is a live handle; `(query_json, query_len)` readable; `out_json` writable.
+ */
+cog_status cog_revenue_query_json(const struct cog_revenue_ledger *ledger,
+                                  const uint8_t *query_json,
+                                  size_t query_len,
+                                  struct cog_string *out_json);
+
+/*
  The stable name of a status (`"OK"`, `"SIGNATURE_MISMATCH"`, …), as used in the shared test
  vectors; `"UNKNOWN"` for a number that is no status. Takes a plain integer so that any value a C
  caller passes is safe.

@@ -84,6 +84,7 @@ mod index;
 mod json;
 mod ledger;
 mod metrics;
+mod query;
 mod segments;
 pub mod stripe;
 mod subscription;
@@ -100,6 +101,7 @@ pub use metrics::report::{RevenueReport, REPORT_MOVEMENT_MONTHS};
 pub use metrics::retention::{ChurnMetrics, Ltv, LtvValue, DEFAULT_LTV_WINDOW_MONTHS};
 pub use metrics::snapshot::{Breakdown, BreakdownBy, BreakdownRow, MrrSnapshot};
 pub use metrics::{FxRateUsed, Ratio, MAX_MONTHS, QUOTIENT_DECIMALS};
+pub use query::{MetricQuery, MetricResult};
 pub use subscription::{
     BillingInterval, Discount, DiscountOff, Subscription, SubscriptionStatus, Tier,
     MAX_AMOUNT_DECIMALS, MAX_ID_LEN, MAX_INTERVAL_COUNT, MAX_INVOICE_AMOUNT, MAX_PERCENT_DECIMALS,

@@ -1,9 +1,9 @@
 //! Revenue analytics: the `cog_revenue_ledger` handle, loaders (subscription JSON, Stripe
-//! subscription JSON, CSV, subscription events) and the all-in-one report as JSON.
+//! subscription JSON, CSV, subscription events) the all-in-one report and one metric at a time as JSON.
 
 use std::sync::RwLock;
 
-use cognition_core::revenue::{LedgerConfig, RevenueLedger, Subscription};
+use cognition_core::revenue::{LedgerConfig, MetricQuery, RevenueLedger, Subscription};
 use cognition_core::webhook::parse_event;
 use serde_json::Value;
 
@@ -223,6 +223,40 @@ pub unsafe extern "C" fn cog_revenue_report_json(
             .map_err(|_| Failure::invalid_argument(format!("`as_of` {text:?} is not a date (YYYY-MM-DD)")))?;
         let report = ledger.read().report(day)?;
         let json = serde_json::to_string(&report).map_err(|e| Failure::invalid_argument(e.to_string()))?;
+        unsafe { write_out(out_json, cog_string::from_string(json)) };
+        Ok(())
+    }
+}
+
+/// One metric, named by the JSON object `(query_json, query_len)`, as JSON written to
+/// `*out_json` (free with `cog_string_free`). `{"metric": NAME, ...}` with dates as
+/// `"YYYY-MM-DD"`: `snapshot` (or `mrr`) and `report`: `as_of`; `movements`: `start`, `end`,
+/// `by_currency` (default true); `churn`: `month`; `ltv`: `as_of`, `window_months` (default 3);
+/// `cohorts`: `as_of`, `period` (`day`, `week`, `month` (default), `quarter`); `forecast`: `as_of`,
+/// `months` (default 12), `history_months` (default 6); `breakdown`: `as_of`, `by` (`tier`
+/// (default), `plan`, `currency`). The result is the metric's struct as in the report
+/// (`cognition_core::revenue::MetricResult`). An unknown metric or key is refused.
+///
+/// Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+/// (not JSON, unknown metric or key, bad date or option, range errors),
+/// `COG_STATUS_REVENUE_MISSING_FX_RATE`, `COG_STATUS_REVENUE_AMOUNT_OUT_OF_RANGE`.
+///
+/// # Safety
+/// `ledger` is a live handle; `(query_json, query_len)` readable; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cog_revenue_query_json(
+    ledger: *const cog_revenue_ledger,
+    query_json: *const u8,
+    query_len: usize,
+    out_json: *mut cog_string,
+) -> cog_status {
+    cog_panic_boundary! {
+        check_out(out_json, "out_json")?;
+        let ledger = ledger_ref(ledger)?;
+        let value = json_in(unsafe { bytes_in(query_json, query_len, "query_json") }?, "query_json")?;
+        let query = MetricQuery::from_json(&value)?;
+        let result = ledger.read().query(&query)?;
+        let json = serde_json::to_string(&result).map_err(|e| Failure::invalid_argument(e.to_string()))?;
         unsafe { write_out(out_json, cog_string::from_string(json)) };
         Ok(())
     }

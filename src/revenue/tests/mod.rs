@@ -4,6 +4,7 @@ mod bad_input;
 mod conventions;
 mod metrics;
 mod properties;
+mod query;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -100,10 +101,71 @@ static void missing_fx_rates_are_errors_naming_the_currency(void) {
     cog_revenue_ledger_free(ledger);
 }
 
+static cog_status query(cog_revenue_ledger *ledger, const char *q, cog_string *out) {
+    return cog_revenue_query_json(ledger, u8(q), strlen(q), out);
+}
+
+static void each_metric_can_be_asked_for_alone(void) {
+    cog_revenue_ledger *ledger = new_ledger();
+    cog_string json = {NULL, 0};
+    EXPECT_STATUS(cog_revenue_add_subscriptions_json(ledger, u8(SUBS), strlen(SUBS)), COG_STATUS_OK);
+    /* s2: 5 x 1000 less 20 % = 4000 in February and March, 5000 from April 1: expansion of 1000. */
+    EXPECT_STATUS(query(ledger, "{\"metric\":\"movements\",\"start\":\"2024-02-01\",\"end\":\"2024-04-30\","
+                                "\"by_currency\":false}", &json), COG_STATUS_OK);
+    EXPECT(json.ptr != NULL && strstr(json.ptr, "\"expansion\":\"1000\"") != NULL, "April expansion of 1000");
+    EXPECT(json.ptr != NULL && strstr(json.ptr, "\"by_currency\":[]") != NULL, "no per-currency tables");
+    cog_string_free(&json);
+    EXPECT_STATUS(query(ledger, "{\"metric\":\"snapshot\",\"as_of\":\"2024-04-30\"}", &json), COG_STATUS_OK);
+    EXPECT(json.ptr != NULL && strstr(json.ptr, "\"mrr\":{\"amount\":\"6000\",\"currency\":\"USD\"}") != NULL,
+           "snapshot MRR 1000 + 5000");
+    cog_string_free(&json);
+    EXPECT_STATUS(query(ledger, "{\"metric\":\"cohorts\",\"as_of\":\"2024-04-30\",\"period\":\"quarter\"}", &json),
+                  COG_STATUS_OK);
+    EXPECT(json.ptr != NULL && strstr(json.ptr, "\"period\":\"quarter\"") != NULL, "quarterly cohorts");
+    cog_string_free(&json);
+    EXPECT_STATUS(query(ledger, "{\"metric\":\"forecast\",\"as_of\":\"2024-04-30\",\"months\":2}", &json),
+                  COG_STATUS_OK);
+    EXPECT(json.ptr != NULL && strstr(json.ptr, "\"points\"") != NULL, "a forecast with points");
+    cog_string_free(&json);
+    cog_revenue_ledger_free(ledger);
+}
+
+static void bad_metric_queries_get_a_typed_status(void) {
+    cog_revenue_ledger *ledger = new_ledger();
+    cog_string json = {NULL, 0};
+    static const char *const refused[] = {
+        "",
+        "not json",
+        "[]",
+        "{\"metric\":\"moon\",\"as_of\":\"2024-01-01\"}",
+        "{\"metric\":\"ltv\",\"as_of\":\"2024-01-01\",\"window\":3}",
+        "{\"metric\":\"ltv\",\"as_of\":\"2024-01-01\",\"window_months\":0}",
+        "{\"metric\":\"churn\",\"month\":\"2024-02-30\"}",
+        "{\"metric\":\"movements\",\"start\":\"2024-05-01\",\"end\":\"2024-01-01\"}",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        EXPECT_STATUS(query(ledger, refused[i], &json), COG_STATUS_INVALID_ARGUMENT);
+        EXPECT(json.ptr == NULL, "nothing written on error");
+    }
+    EXPECT_STATUS(cog_revenue_query_json(ledger, u8("{\"metric\":\"\xff\"}"), 13, &json), COG_STATUS_INVALID_ARGUMENT);
+    EXPECT_STATUS(cog_revenue_query_json(NULL, u8("{}"), 2, &json), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_revenue_query_json(ledger, NULL, 2, &json), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_revenue_query_json(ledger, u8("{}"), 2, NULL), COG_STATUS_NULL_ARGUMENT);
+    /* A megabyte of nesting is a JSON error, not a stack overflow. */
+    size_t deep = 1 << 20;
+    char *nested = malloc(deep);
+    memset(nested, '[', deep);
+    EXPECT_STATUS(cog_revenue_query_json(ledger, u8(nested), deep, &json), COG_STATUS_INVALID_ARGUMENT);
+    free(nested);
+    cog_revenue_ledger_free(ledger);
+}
+
 int main(void) {
     loads_every_source_and_reports_exact_mrr();
     bad_input_gets_a_typed_status();
     missing_fx_rates_are_errors_naming_the_currency();
+    each_metric_can_be_asked_for_alone();
+    bad_metric_queries_get_a_typed_status();
     printf("test_revenue: %d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }
