@@ -610,6 +610,54 @@ cog_status cog_count_tokens(const uint8_t *text,
                             size_t *out_count);
 
 /*
+ Find secrets and personal data in `text` (API keys, tokens, private keys, JWTs, card numbers
+ that pass Luhn, e-mail addresses, phone numbers, ...) and write
+ `{"text": <text with each finding replaced by [KIND]>, "findings": [{"kind", "start", "end",
+ "char_start", "char_end"}]}` to `*out_json` (free with `cog_string_free`). Offsets are into
+ the input: `start`/`end` in bytes, `char_start`/`char_end` in Unicode scalar values.
+ Stateless and thread-safe; linear in the input.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`.
+
+ # Safety
+ `(text, text_len)` readable; `out_json` writable.
+ */
+cog_status cog_mask(const uint8_t *text,
+                    size_t text_len,
+                    struct cog_string *out_json);
+
+/*
+ Pack entries the caller keeps itself, without a memory: the JSON list `(entries_json,
+ entries_len)` of `{"content" (required), "importance", "tags", "metadata", "summary", "id",
+ "created_at" (Unix ms; absent = now)}` objects (an entry without an id gets its position,
+ `"0"`, `"1"`, ...), for `query`, into at most `max_tokens - reserve_output_tokens` tokens of
+ `encoding` (empty = `"o200k_base"`) at `now_millis`. Content is packed as given (no masking:
+ call `cog_mask` first if it may hold secrets). Writes the window JSON, as
+ `cog_context_memory_build_window` does, to `*out_json`.
+
+ Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+ (not JSON; an entry's position and key for a wrong shape, type or unknown key),
+ `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`, `COG_STATUS_CONTEXT_INVALID_IMPORTANCE`,
+ `COG_STATUS_CONTEXT_EMPTY_CONTENT`, `COG_STATUS_CONTEXT_ENTRY_TOO_LARGE`,
+ `COG_STATUS_CONTEXT_DUPLICATE_ID`, `COG_STATUS_CONTEXT_BUDGET_TOO_SMALL` (the CRITICAL entries
+ do not fit; the message says by how many tokens), `COG_STATUS_CONTEXT_LIMIT_EXCEEDED` (over
+ 100,000 entries, reserve over the maximum, query over 64 KiB).
+
+ # Safety
+ Every `(ptr, len)` pair readable; `out_json` writable.
+ */
+cog_status cog_context_pack(const uint8_t *entries_json,
+                            size_t entries_len,
+                            const uint8_t *query,
+                            size_t query_len,
+                            size_t max_tokens,
+                            size_t reserve_output_tokens,
+                            const uint8_t *encoding,
+                            size_t encoding_len,
+                            int64_t now_millis,
+                            struct cog_string *out_json);
+
+/*
  The message of the calling thread's most recent failed call, NUL-terminated UTF-8; `""` if no
  call on this thread has failed yet. Messages never contain secrets.
 

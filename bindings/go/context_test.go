@@ -96,8 +96,123 @@ func TestContextCountTokensDefaultsToO200k(t *testing.T) {
 	}
 }
 
-// Masking has no entry point of its own: it is seen through Add and a window with room for
-// the one entry. Finding kinds are seen only as the [KIND] placeholders in the text.
+func TestContextMaskingVectors(t *testing.T) {
+	v := loadContextVectors(t)
+	for _, c := range v.Masking {
+		t.Run(c.Name, func(t *testing.T) {
+			r, err := cognition.Mask(c.Input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Text != c.Text {
+				t.Fatalf("got %q, want %q", r.Text, c.Text)
+			}
+			kinds := []string{}
+			for _, f := range r.Findings {
+				kinds = append(kinds, f.Kind)
+				if f.Start >= f.End || f.End > len(c.Input) || f.CharStart >= f.CharEnd {
+					t.Errorf("finding %+v does not lie inside the input", f)
+				}
+			}
+			if strings.Join(kinds, ",") != strings.Join(c.Kinds, ",") {
+				t.Errorf("kinds %v, want %v", kinds, c.Kinds)
+			}
+		})
+	}
+}
+
+func TestContextPackingVectors(t *testing.T) {
+	v := loadContextVectors(t)
+	for _, c := range v.Packing {
+		t.Run(c.Name, func(t *testing.T) {
+			entries := make([]cognition.PackEntry, len(c.Entries))
+			for i, e := range c.Entries {
+				entries[i] = cognition.PackEntry{Content: e.Content,
+					Importance: cognition.Importance(e.Importance), Summary: e.Summary}
+			}
+			w, err := cognition.Pack(entries, c.Query, c.MaxTokens, c.Reserve, "", time.UnixMilli(0))
+			if c.Expect.Error != "" {
+				if got := codeOf(err); got != c.Expect.Error {
+					t.Fatalf("got %v, want %s", err, c.Expect.Error)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, forms := []string{}, []string{}
+			for _, e := range w.Entries {
+				ids = append(ids, e.ID)
+				forms = append(forms, string(e.Form))
+			}
+			if strings.Join(ids, ",") != strings.Join(c.Expect.IDs, ",") {
+				t.Errorf("ids %v, want %v", ids, c.Expect.IDs)
+			}
+			if c.Expect.Forms != nil && strings.Join(forms, ",") != strings.Join(c.Expect.Forms, ",") {
+				t.Errorf("forms %v, want %v", forms, c.Expect.Forms)
+			}
+			if w.Text != c.Expect.Text || w.Tokens != c.Expect.Tokens {
+				t.Errorf("text %q (%d tokens), want %q (%d)", w.Text, w.Tokens, c.Expect.Text, c.Expect.Tokens)
+			}
+		})
+	}
+}
+
+func TestContextPackKeepsTheCallersIDsTagsAndTimes(t *testing.T) {
+	entries := []cognition.PackEntry{
+		{ID: "dog", Content: "The office dog is called Biscuit.", Importance: cognition.ImportanceLow},
+		{ID: "refunds", Content: "Refunds are possible within 30 days.", Importance: cognition.ImportanceHigh,
+			Tags: []string{"billing"}, Metadata: map[string]string{"source": "wiki"}, CreatedAt: t0.Add(-time.Hour)},
+		{Content: "The customer is on the Pro plan.", Importance: cognition.ImportanceCritical},
+	}
+	w, err := cognition.Pack(entries, "refund", 20, 0, cognition.EncodingCl100kBase, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, e := range w.Entries {
+		ids[e.ID] = true
+	}
+	if !ids["2"] || !ids["refunds"] || w.Tokens > 20 || w.Tokenizer != cognition.EncodingCl100kBase {
+		t.Fatalf("window %+v", w)
+	}
+}
+
+func TestContextPackAndMaskRefuseBadInput(t *testing.T) {
+	cases := []struct {
+		name    string
+		entries []cognition.PackEntry
+		max     int
+		want    string
+	}{
+		{"empty content", []cognition.PackEntry{{Content: ""}}, 100, "CONTEXT_EMPTY_CONTENT"},
+		{"unknown importance", []cognition.PackEntry{{Content: "x", Importance: "urgent"}}, 100, "CONTEXT_INVALID_IMPORTANCE"},
+		{"duplicate ids", []cognition.PackEntry{{ID: "a", Content: "x"}, {ID: "a", Content: "y"}}, 100, "CONTEXT_DUPLICATE_ID"},
+		{"critical does not fit", []cognition.PackEntry{{Content: "x y z", Importance: cognition.ImportanceCritical}}, 1, "CONTEXT_BUDGET_TOO_SMALL"},
+		{"invalid UTF-8", []cognition.PackEntry{{Content: "bad \xff"}}, 100, "INVALID_UTF8"},
+		{"negative budget", nil, -1, "INVALID_ARGUMENT"},
+	}
+	for _, c := range cases {
+		if _, err := cognition.Pack(c.entries, "", c.max, 0, "", t0); codeOf(err) != c.want {
+			t.Errorf("%s: %v, want %s", c.name, err, c.want)
+		}
+	}
+	if _, err := cognition.Pack(nil, "", 10, 0, "gpt2", t0); codeOf(err) != "CONTEXT_UNKNOWN_ENCODING" {
+		t.Errorf("unknown encoding: %v", err)
+	}
+	if w, err := cognition.Pack(nil, "", 10, 0, "", t0); err != nil || len(w.Entries) != 0 {
+		t.Errorf("no entries: %+v, %v", w, err)
+	}
+	if _, err := cognition.Mask("bad \xff"); codeOf(err) != "INVALID_UTF8" {
+		t.Errorf("Mask of invalid UTF-8: %v", err)
+	}
+	if r, err := cognition.Mask(""); err != nil || r.Text != "" || len(r.Findings) != 0 {
+		t.Errorf("Mask of empty text: %+v, %v", r, err)
+	}
+}
+
+// Masking on insert: the vectors again through Add and a window with room for the one entry.
+// Finding kinds are seen only as the [KIND] placeholders in the text.
 func TestContextMaskingVectorsThroughTheWindow(t *testing.T) {
 	v := loadContextVectors(t)
 	for _, c := range v.Masking {

@@ -58,6 +58,7 @@ mod boundaries;
 mod checks;
 mod compress;
 mod entry;
+mod entry_json;
 mod error;
 mod knapsack;
 mod long_term;

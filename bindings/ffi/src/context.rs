@@ -1,14 +1,17 @@
-//! Context memory: the `cog_context_memory` handle (add, build_window as JSON) and exact token
-//! counting.
+//! Context memory: the `cog_context_memory` handle (add, build_window as JSON), stateless packing
+//! of the caller's own entries, masking and exact token counting.
+
+use std::sync::Arc;
 
 use cognition_core::context::{
-    count_tokens, ContextMemory, Encoding, Importance, MaskMode, MemoryConfig, NewEntry,
+    count_tokens, mask, pack, ContextMemory, Encoding, Importance, MaskMode, MemoryConfig,
+    NewEntry, PackOptions,
 };
 
 use crate::error::Failure;
 use crate::panic::cog_panic_boundary;
 use crate::status::cog_status;
-use crate::strings::{check_out, cog_string, str_in, write_out};
+use crate::strings::{bytes_in, check_out, cog_string, str_in, write_out};
 
 /// Per-tenant tiered memory of facts, messages and documents for LLM prompts, with secrets
 /// masked on insert; packs the best entries into an exact token budget. Create with
@@ -209,6 +212,90 @@ pub unsafe extern "C" fn cog_count_tokens(
         let text = unsafe { str_in(text, text_len, "text") }?;
         let encoding = encoding_in(unsafe { str_in(encoding, encoding_len, "encoding") }?)?;
         unsafe { write_out(out_count, count_tokens(text, encoding)) };
+        Ok(())
+    }
+}
+
+/// Find secrets and personal data in `text` (API keys, tokens, private keys, JWTs, card numbers
+/// that pass Luhn, e-mail addresses, phone numbers, ...) and write
+/// `{"text": <text with each finding replaced by [KIND]>, "findings": [{"kind", "start", "end",
+/// "char_start", "char_end"}]}` to `*out_json` (free with `cog_string_free`). Offsets are into
+/// the input: `start`/`end` in bytes, `char_start`/`char_end` in Unicode scalar values.
+/// Stateless and thread-safe; linear in the input.
+///
+/// Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`.
+///
+/// # Safety
+/// `(text, text_len)` readable; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cog_mask(
+    text: *const u8,
+    text_len: usize,
+    out_json: *mut cog_string,
+) -> cog_status {
+    cog_panic_boundary! {
+        check_out(out_json, "out_json")?;
+        let text = unsafe { str_in(text, text_len, "text") }?;
+        let json = serde_json::to_string(&mask(text))
+            .map_err(|e| Failure::invalid_argument(format!("mask result is not serialisable: {e}")))?;
+        unsafe { write_out(out_json, cog_string::from_string(json)) };
+        Ok(())
+    }
+}
+
+/// Pack entries the caller keeps itself, without a memory: the JSON list `(entries_json,
+/// entries_len)` of `{"content" (required), "importance", "tags", "metadata", "summary", "id",
+/// "created_at" (Unix ms; absent = now)}` objects (an entry without an id gets its position,
+/// `"0"`, `"1"`, ...), for `query`, into at most `max_tokens - reserve_output_tokens` tokens of
+/// `encoding` (empty = `"o200k_base"`) at `now_millis`. Content is packed as given (no masking:
+/// call `cog_mask` first if it may hold secrets). Writes the window JSON, as
+/// `cog_context_memory_build_window` does, to `*out_json`.
+///
+/// Errors: `COG_STATUS_NULL_ARGUMENT`, `COG_STATUS_INVALID_UTF8`, `COG_STATUS_INVALID_ARGUMENT`
+/// (not JSON; an entry's position and key for a wrong shape, type or unknown key),
+/// `COG_STATUS_CONTEXT_UNKNOWN_ENCODING`, `COG_STATUS_CONTEXT_INVALID_IMPORTANCE`,
+/// `COG_STATUS_CONTEXT_EMPTY_CONTENT`, `COG_STATUS_CONTEXT_ENTRY_TOO_LARGE`,
+/// `COG_STATUS_CONTEXT_DUPLICATE_ID`, `COG_STATUS_CONTEXT_BUDGET_TOO_SMALL` (the CRITICAL entries
+/// do not fit; the message says by how many tokens), `COG_STATUS_CONTEXT_LIMIT_EXCEEDED` (over
+/// 100,000 entries, reserve over the maximum, query over 64 KiB).
+///
+/// # Safety
+/// Every `(ptr, len)` pair readable; `out_json` writable.
+#[no_mangle]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a flat C signature: one (ptr, len) pair per string"
+)]
+pub unsafe extern "C" fn cog_context_pack(
+    entries_json: *const u8,
+    entries_len: usize,
+    query: *const u8,
+    query_len: usize,
+    max_tokens: usize,
+    reserve_output_tokens: usize,
+    encoding: *const u8,
+    encoding_len: usize,
+    now_millis: i64,
+    out_json: *mut cog_string,
+) -> cog_status {
+    cog_panic_boundary! {
+        check_out(out_json, "out_json")?;
+        let raw = unsafe { bytes_in(entries_json, entries_len, "entries_json") }?;
+        let query = unsafe { str_in(query, query_len, "query") }?;
+        let encoding = encoding_in(unsafe { str_in(encoding, encoding_len, "encoding") }?)?;
+        let value: serde_json::Value = serde_json::from_slice(raw)
+            .map_err(|e| Failure::invalid_argument(format!("`entries_json` is not valid JSON: {e}")))?;
+        let entries = NewEntry::list_from_json(&value)?;
+        let options = PackOptions {
+            tokenizer: Arc::new(encoding),
+            reserve_output_tokens,
+            now: now_millis,
+            ..PackOptions::default()
+        };
+        let window = pack(&entries, query, max_tokens, &options)?;
+        let json = serde_json::to_string(&window)
+            .map_err(|e| Failure::invalid_argument(format!("window is not serialisable: {e}")))?;
+        unsafe { write_out(out_json, cog_string::from_string(json)) };
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 /* Context memory and token counting through the C ABI: the token vectors of
- * tests/vectors/context.json, a memory's window, masking on insert, and hostile arguments. */
+ * tests/vectors/context.json, the masking vectors through cog_mask, a memory's window, stateless
+ * packing of the caller's entries, masking on insert, and hostile arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,14 +130,125 @@ static void test_hostile_arguments_are_typed_errors(void) {
     cog_context_memory_free(NULL);
 }
 
+/* Every masking vector through cog_mask: the masked text, and each finding's kind in order. */
+static void run_masking_vectors(const jval *cases) {
+    size_t i, k;
+    EXPECT(cases && cases->type == J_ARR && cases->len > 0, "masking section present");
+    if (!cases) return;
+    for (i = 0; i < cases->len; i++) {
+        const jval *c = &cases->items[i];
+        const jval *input = j_get(c, "input");
+        const jval *kinds = j_get(c, "kinds");
+        const char *name = j_get(c, "name")->str;
+        cog_string out = {NULL, 0};
+        jval result;
+        EXPECT_STATUS(cog_mask(u8(input->str), input->len, &out), COG_STATUS_OK);
+        if (out.ptr == NULL || !j_parse_text(out.ptr, out.len, &result)) {
+            fprintf(stderr, "FAIL masking/%s: no JSON\n", name);
+            failures++;
+            cog_string_free(&out);
+            continue;
+        }
+        const jval *text = j_get(&result, "text");
+        const jval *findings = j_get(&result, "findings");
+        EXPECT(text && strcmp(text->str, j_get(c, "text")->str) == 0, name);
+        EXPECT(findings && findings->len == kinds->len, name);
+        for (k = 0; findings && k < findings->len && k < kinds->len; k++) {
+            const jval *f = &findings->items[k];
+            EXPECT(strcmp(j_get(f, "kind")->str, kinds->items[k].str) == 0, name);
+            EXPECT(j_get(f, "start")->integer < j_get(f, "end")->integer, "a finding spans bytes");
+            EXPECT((size_t)j_get(f, "end")->integer <= input->len, "a finding lies inside the input");
+        }
+        j_free(&result);
+        cog_string_free(&out);
+    }
+}
+
+static void test_pack_takes_the_callers_own_entries(void) {
+    const char *entries =
+        "[{\"content\":\"The office dog is called Biscuit.\",\"importance\":\"low\"},"
+        "{\"content\":\"Refunds are possible within 30 days.\",\"importance\":\"high\",\"id\":\"refunds\","
+        "\"tags\":[\"billing\"],\"created_at\":1700000000000},"
+        "{\"content\":\"The customer is on the Pro plan.\",\"importance\":\"critical\"}]";
+    cog_string out = {NULL, 0};
+    jval window;
+    EXPECT_STATUS(cog_context_pack(u8(entries), strlen(entries), u8("refund"), 6, 20, 0, u8(""), 0, T0, &out),
+                  COG_STATUS_OK);
+    if (out.ptr == NULL || !j_parse_text(out.ptr, out.len, &window)) {
+        EXPECT(0, "pack writes window JSON");
+        cog_string_free(&out);
+        return;
+    }
+    {
+        const jval *chosen = j_get(&window, "entries");
+        size_t i;
+        int has_critical = 0, has_refunds = 0;
+        EXPECT(j_get(&window, "tokens")->integer <= 20, "the window fits the budget");
+        for (i = 0; chosen && i < chosen->len; i++) {
+            const char *id = j_get(&chosen->items[i], "id")->str;
+            has_critical |= strcmp(id, "2") == 0; /* no id: its position */
+            has_refunds |= strcmp(id, "refunds") == 0;
+        }
+        EXPECT(has_critical, "the CRITICAL entry is always in");
+        EXPECT(has_refunds, "the entry matching the query is in");
+    }
+    j_free(&window);
+    cog_string_free(&out);
+}
+
+static void test_pack_and_mask_refuse_hostile_input(void) {
+    cog_string out = {NULL, 0};
+    static const char *const invalid[] = {
+        "", "not json", "{\"content\":\"x\"}", "[1]", "[{}]", "[{\"content\":\"x\",\"importanse\":\"high\"}]",
+        "[{\"content\":\"x\",\"created_at\":1.5}]",
+    };
+    size_t i;
+    for (i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        EXPECT_STATUS(cog_context_pack(u8(invalid[i]), strlen(invalid[i]), u8(""), 0, 100, 0, u8(""), 0, T0, &out),
+                      COG_STATUS_INVALID_ARGUMENT);
+        EXPECT(out.ptr == NULL, "nothing written on error");
+    }
+    EXPECT_STATUS(cog_context_pack(u8("[{\"content\":\"x\",\"importance\":\"urgent\"}]"), 39, u8(""), 0, 100, 0, u8(""),
+                                   0, T0, &out),
+                  COG_STATUS_CONTEXT_INVALID_IMPORTANCE);
+    EXPECT_STATUS(cog_context_pack(u8("[{\"content\":\"\"}]"), 16, u8(""), 0, 100, 0, u8(""), 0, T0, &out),
+                  COG_STATUS_CONTEXT_EMPTY_CONTENT);
+    EXPECT_STATUS(cog_context_pack(u8("[{\"content\":\"x\",\"importance\":\"critical\"}]"), 41, u8(""), 0, 0, 0, u8(""),
+                                   0, T0, &out),
+                  COG_STATUS_CONTEXT_BUDGET_TOO_SMALL);
+    EXPECT_STATUS(cog_context_pack(u8("[]"), 2, u8(""), 0, 100, 0, u8("gpt2"), 4, T0, &out),
+                  COG_STATUS_CONTEXT_UNKNOWN_ENCODING);
+    EXPECT_STATUS(cog_context_pack(u8("[]"), 2, u8("\xff"), 1, 100, 0, u8(""), 0, T0, &out), COG_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(cog_context_pack(NULL, 2, u8(""), 0, 100, 0, u8(""), 0, T0, &out), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_context_pack(u8("[]"), 2, u8(""), 0, 100, 0, u8(""), 0, T0, NULL), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_mask(u8("\xff\xfe"), 2, &out), COG_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(cog_mask(NULL, 1, &out), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_mask(u8("x"), 1, NULL), COG_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(cog_mask(u8(""), 0, &out), COG_STATUS_OK);
+    EXPECT(out.ptr != NULL && strcmp(out.ptr, "{\"text\":\"\",\"findings\":[]}") == 0, "empty text, no findings");
+    cog_string_free(&out);
+    {
+        /* A megabyte of '[' is a JSON error, not a stack overflow. */
+        size_t deep = 1 << 20;
+        char *nested = malloc(deep);
+        memset(nested, '[', deep);
+        EXPECT_STATUS(cog_context_pack(u8(nested), deep, u8(""), 0, 100, 0, u8(""), 0, T0, &out),
+                      COG_STATUS_INVALID_ARGUMENT);
+        free(nested);
+    }
+}
+
 int main(int argc, char **argv) {
     jval root = j_load(argc > 1 ? argv[1] : VECTORS_PATH);
     run_token_vectors(j_get(&root, "tokens"));
+    run_masking_vectors(j_get(&root, "masking"));
     j_free(&root);
     test_window_packs_the_tenants_entries_within_budget();
     test_critical_entries_that_do_not_fit_are_an_error();
     test_reject_mode_refuses_secrets();
     test_hostile_arguments_are_typed_errors();
+    test_pack_takes_the_callers_own_entries();
+    test_pack_and_mask_refuse_hostile_input();
     printf("context: %d passed, %d failed\n", passed, failures);
     return failures == 0 && passed > 0 ? 0 : 1;
 }
