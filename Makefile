@@ -113,6 +113,7 @@ lint: lint-rust lint-python
 lint-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-features --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --quiet
 
 lint-python: venv
 	$(VENV)/bin/ruff check python benches/python tests/vectors tests/validation examples/python

@@ -92,7 +92,8 @@ impl FromStr for Encoding {
 
 /// Count the tokens of `text` under `encoding`, exactly as OpenAI's tokenizer does.
 ///
-/// Special-token text (`<|endoftext|>`) counts as ordinary text (see the [module docs](self)).
+/// Special-token text (`<|endoftext|>`) counts as ordinary text (see the module docs of
+/// `cognition_core::context`).
 ///
 /// # Example
 /// ```
