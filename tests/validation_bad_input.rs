@@ -76,18 +76,43 @@ fn a_1_mb_line_of_chained_operators_is_validated() {
 }
 
 #[test]
-fn ten_thousand_nested_parentheses_do_not_overflow_the_stack() {
-    let src = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
+fn brackets_nested_to_cpythons_limit_are_validated() {
+    let src = format!("x = {}1{}\n", "(".repeat(200), ")".repeat(200));
     let report = validate(&src, &strict()).unwrap();
     assert!(!report.has_syntax_errors(), "{:?}", report.issues.first());
-    let unbalanced = format!("x = {}1\n", "(".repeat(10_000));
-    assert!(validate(&unbalanced, &strict())
-        .unwrap()
-        .has_syntax_errors());
+    let lists = format!("x = {}{}\n", "[".repeat(200), "]".repeat(200));
+    assert!(!validate(&lists, &strict()).unwrap().has_syntax_errors());
 }
 
 #[test]
-fn deeply_nested_blocks_and_lists_are_validated() {
+fn brackets_nested_past_cpythons_limit_are_a_syntax_error_where_the_limit_is_passed() {
+    // CPython's tokenizer refuses the 201st nested bracket ("too many nested parentheses").
+    let src = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
+    let report = validate(&src, &strict()).unwrap();
+    let syntax: Vec<_> = report
+        .issues
+        .iter()
+        .filter(|i| i.rule == Rule::SyntaxError)
+        .collect();
+    assert_eq!(syntax.len(), 1);
+    assert_eq!((syntax[0].line, syntax[0].column), (1, 205));
+    assert!(syntax[0].message.contains("too many nested parentheses"));
+}
+
+#[test]
+fn a_hundred_thousand_nested_brackets_do_not_overflow_the_stack() {
+    for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+        let balanced = format!("x = {}1{}\n", open.repeat(100_000), close.repeat(100_000));
+        assert!(validate(&balanced, &strict()).unwrap().has_syntax_errors());
+        let unbalanced = format!("x = {}1\n", open.repeat(100_000));
+        assert!(validate(&unbalanced, &strict())
+            .unwrap()
+            .has_syntax_errors());
+    }
+}
+
+#[test]
+fn deeply_nested_blocks_are_validated() {
     let mut src = String::new();
     for depth in 0..500 {
         src.push_str(&"    ".repeat(depth));
@@ -98,8 +123,20 @@ fn deeply_nested_blocks_and_lists_are_validated() {
     let report = validate(&src, &strict()).unwrap();
     assert!(!report.has_syntax_errors());
     assert!(report.issues.iter().any(|i| i.rule == Rule::LineTooLong));
-    let lists = format!("x = {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
-    assert!(!validate(&lists, &strict()).unwrap().has_syntax_errors());
+}
+
+#[test]
+fn long_chains_of_prefix_operators_attributes_and_calls_are_validated() {
+    // Deep trees without brackets: unary operators, attribute and call chains.
+    for src in [
+        format!("x = {}1\n", "-".repeat(100_000)),
+        format!("x = {}y\n", "not ".repeat(50_000)),
+        format!("x = a{}\n", ".b".repeat(100_000)),
+        format!("x = f{}\n", "()".repeat(100_000)),
+    ] {
+        let report = validate(&src, &strict()).unwrap();
+        assert!(!report.has_syntax_errors(), "{:?}", report.issues.first());
+    }
 }
 
 #[test]

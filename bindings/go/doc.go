@@ -63,7 +63,7 @@
 //
 // # Code validation
 //
-// [Validate] checks Python source (generated code, plugins, notebooks) with tree-sitter's
+// [Validate] checks Python source (generated code, plugins, notebooks) with Ruff's
 // parser and rules users of Ruff and Bandit know, at a [Level]: syntax as CPython 3 compiles it,
 // style and annotations, security and complexity, and at [LevelParanoid] the code's own pytest
 // tests in a sandboxed subprocess ([WithTests]). The [ValidationReport] has every finding with

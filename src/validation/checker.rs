@@ -1,43 +1,53 @@
-//! The single visitor: one walk over the tree feeds every tree-based rule family.
+//! The single visitor: one walk over Ruff's tree feeds every tree-based rule family.
 //!
-//! The checker keeps explicit stacks (scopes, and one frame per entered node recording what to
-//! undo on leaving), so the walk stays iterative. Rule families live in their own files
-//! ([`super::syntax`], [`super::rules`]) and are called from [`Checker::enter`]; each family only
-//! runs when the level switches it on.
+//! The checker keeps a scope stack (module, classes, functions, lambdas, comprehensions) that
+//! the rule families and Ruff's [`SemanticSyntaxChecker`] both read. Rule families live in their
+//! own files ([`super::syntax`], [`super::rules`]) and are called from the `visit_*` methods;
+//! each family only runs when the level switches it on. The walk recurses like the tree does:
+//! [`super::parse::with_stack_for`] gives it the stack a deep tree needs.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use ruff_python_ast::token::{TokenKind, Tokens};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_python_parser::semantic_errors::{SemanticSyntaxChecker, SemanticSyntaxError};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::config::ValidationConfig;
 use super::issue::Issue;
-use super::layout::{self, Layout};
-use super::parse::Visitor;
 use super::rule::{Category, Rule};
 use super::rules;
 use super::source::LineIndex;
 use super::suppress::Suppressions;
-use super::syntax;
 
-/// What kind of scope a function-like or class body is.
+/// What kind of scope a body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ScopeKind {
     Module,
     Class,
     Function,
     Lambda,
+    /// A list, set or dict comprehension.
+    Comprehension,
+    /// A generator expression.
+    Generator,
 }
 
 /// One entry of the scope stack.
 #[derive(Debug, Clone)]
-pub(crate) struct Scope {
+pub(crate) struct Scope<'a> {
     pub(crate) kind: ScopeKind,
+    /// An `async def`, or a comprehension with an `async for`.
     pub(crate) is_async: bool,
     /// Whether the scope is visible from outside the module (ANN201).
     pub(crate) public: bool,
-    pub(crate) name: String,
-    /// Start and end byte offsets of the function's name, where function findings point.
-    pub(crate) name_range: (usize, usize),
+    pub(crate) name: &'a str,
+    /// Where function findings point: the function's name.
+    pub(crate) name_range: TextRange,
+    /// The function's or lambda's parameters.
+    pub(crate) parameters: Option<&'a ast::Parameters>,
     /// Ruff's C901 count, starting at 1 for functions.
     pub(crate) complexity: u32,
     pub(crate) statements: u32,
@@ -48,35 +58,34 @@ pub(crate) struct Scope {
     /// Depth of enclosing compound statements (PLR1702).
     pub(crate) block_depth: u32,
     pub(crate) nesting_reported: bool,
-    /// Byte range of the outermost compound statement of the current nesting chain (PLR1702
-    /// points there, like Ruff).
-    pub(crate) nesting_root: (usize, usize),
+    /// Range of the outermost compound statement of the current nesting chain (PLR1702 points
+    /// there, like Ruff).
+    pub(crate) nesting_root: TextRange,
 }
 
-impl Scope {
-    pub(crate) fn new(kind: ScopeKind, name: String, public: bool) -> Self {
+impl<'a> Scope<'a> {
+    pub(crate) fn new(kind: ScopeKind, name: &'a str, public: bool) -> Self {
         Scope {
             kind,
             is_async: false,
             public,
             name,
-            name_range: (0, 0),
+            name_range: TextRange::default(),
+            parameters: None,
             complexity: 1,
             statements: 0,
             loop_body_depth: 0,
             loop_depth: 0,
             block_depth: 0,
             nesting_reported: false,
-            nesting_root: (0, 0),
+            nesting_root: TextRange::default(),
         }
     }
 }
 
-/// What [`Checker::leave`] undoes for one node.
+/// What leaving a statement undoes (set by the complexity family).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Frame {
-    pub(crate) pop_scope: bool,
-    pub(crate) loop_body: bool,
     pub(crate) loop_stmt: bool,
     pub(crate) block: bool,
 }
@@ -90,35 +99,35 @@ pub(crate) struct Families {
 }
 
 /// The walk's state and its findings.
-pub(crate) struct Checker<'s> {
-    pub(crate) src: &'s str,
-    pub(crate) idx: &'s LineIndex<'s>,
-    pub(crate) config: &'s ValidationConfig,
+pub(crate) struct Checker<'a> {
+    pub(crate) src: &'a str,
+    pub(crate) idx: &'a LineIndex<'a>,
+    pub(crate) config: &'a ValidationConfig,
     pub(crate) families: Families,
     pub(crate) issues: Vec<Issue>,
     pub(crate) suppressions: Suppressions,
     /// Local name → qualified name, from `import x as y` / `from x import y as z`.
-    pub(crate) imports: HashMap<String, String>,
-    pub(crate) scopes: Vec<Scope>,
-    frames: Vec<Frame>,
+    pub(crate) imports: HashMap<&'a str, String>,
+    pub(crate) scopes: Vec<Scope<'a>>,
     /// 1-based line ranges of strings spanning several lines (style rules leave them alone).
     pub(crate) multiline_strings: Vec<(u32, u32)>,
     /// Annotated and total annotation slots (parameters and returns), for the coverage figure.
     pub(crate) annotated: u32,
     pub(crate) annotation_slots: u32,
-    /// Whether a module-level statement other than a docstring or `__future__` import was seen.
-    pub(crate) past_future_imports: bool,
-    pub(crate) layout: Layout,
-    /// Kind and start byte of every node being walked, innermost last: tree-sitter's
-    /// `Node::parent` costs O(depth), this costs nothing.
-    ancestors: Vec<(&'static str, usize)>,
+    /// Whether the expression being visited is an operand of a binary operator (S608).
+    pub(crate) parent_is_binop: bool,
+    /// Ruff's checks for what its parser accepts but CPython's compiler rejects.
+    semantic: SemanticSyntaxChecker,
+    /// What [`SemanticSyntaxChecker`] reported (it reports through `&self`).
+    semantic_errors: RefCell<Vec<SemanticSyntaxError>>,
+    future_annotations: bool,
 }
 
-impl<'s> Checker<'s> {
+impl<'a> Checker<'a> {
     pub(crate) fn new(
-        src: &'s str,
-        idx: &'s LineIndex<'s>,
-        config: &'s ValidationConfig,
+        src: &'a str,
+        idx: &'a LineIndex<'a>,
+        config: &'a ValidationConfig,
         families: Families,
     ) -> Self {
         Checker {
@@ -131,27 +140,69 @@ impl<'s> Checker<'s> {
             imports: HashMap::new(),
             scopes: vec![Scope::new(
                 ScopeKind::Module,
-                String::new(),
+                "",
                 !is_private_module(config.filename_value()),
             )],
-            frames: Vec::new(),
             multiline_strings: Vec::new(),
             annotated: 0,
             annotation_slots: 0,
-            past_future_imports: false,
-            layout: Layout::default(),
-            ancestors: Vec::new(),
+            parent_is_binop: false,
+            semantic: SemanticSyntaxChecker::new(),
+            semantic_errors: RefCell::new(Vec::new()),
+            future_annotations: false,
         }
     }
 
-    /// Return the source text of `node`.
-    pub(crate) fn text(&self, node: Node<'_>) -> &'s str {
-        self.src.get(node.byte_range()).unwrap_or("")
+    /// Read the comments (`# noqa`, `# nosec`) and the multi-line strings off the tokens.
+    pub(crate) fn read_tokens(&mut self, tokens: &Tokens) {
+        let mut open_strings: Vec<u32> = Vec::new();
+        for token in tokens.iter() {
+            match token.kind() {
+                TokenKind::Comment => {
+                    let line = self.idx.position(token.start().to_usize()).0;
+                    let text = self.text(token.range());
+                    self.suppressions.add_comment(line, text);
+                }
+                TokenKind::String => {
+                    let start = self.idx.position(token.start().to_usize()).0;
+                    let end = self.idx.position(token.end().to_usize()).0;
+                    if end > start {
+                        self.multiline_strings.push((start, end));
+                    }
+                }
+                TokenKind::FStringStart | TokenKind::TStringStart => {
+                    open_strings.push(self.idx.position(token.start().to_usize()).0);
+                }
+                TokenKind::FStringEnd | TokenKind::TStringEnd => {
+                    if let Some(start) = open_strings.pop() {
+                        let end = self.idx.position(token.end().to_usize()).0;
+                        if end > start {
+                            self.multiline_strings.push((start, end));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Nested f-strings close before their container: keep the ranges in source order.
+        self.multiline_strings.sort_unstable();
     }
 
-    /// Record a finding spanning `node`.
-    pub(crate) fn report(&mut self, rule: Rule, message: impl Into<String>, node: Node<'_>) {
-        self.report_range(rule, message, node.start_byte(), node.end_byte());
+    /// Return the source text of `range`.
+    pub(crate) fn text(&self, range: TextRange) -> &'a str {
+        self.src
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+
+    /// Record a finding spanning `range`.
+    pub(crate) fn report(&mut self, rule: Rule, message: impl Into<String>, range: TextRange) {
+        self.report_range(
+            rule,
+            message,
+            range.start().to_usize(),
+            range.end().to_usize(),
+        );
     }
 
     /// Record a finding spanning the byte range `start..end`.
@@ -167,29 +218,19 @@ impl<'s> Checker<'s> {
         self.issues.push(Issue::new(rule, message, start, end));
     }
 
-    /// Return the kind of the parent of the node being entered.
-    pub(crate) fn parent_kind(&self) -> Option<&'static str> {
-        self.ancestors.last().map(|a| a.0)
-    }
-
-    /// Return the start byte of the parent of the node being entered.
-    pub(crate) fn parent_start(&self) -> Option<usize> {
-        self.ancestors.last().map(|a| a.1)
-    }
-
     /// Return the innermost scope.
-    pub(crate) fn scope(&self) -> &Scope {
+    pub(crate) fn scope(&self) -> &Scope<'a> {
         // The module scope is pushed first and never popped.
         self.scopes.last().unwrap_or_else(|| unreachable!())
     }
 
     /// Return the innermost scope, mutably.
-    pub(crate) fn scope_mut(&mut self) -> &mut Scope {
+    pub(crate) fn scope_mut(&mut self) -> &mut Scope<'a> {
         self.scopes.last_mut().unwrap_or_else(|| unreachable!())
     }
 
     /// Return the innermost function scope (not lambda, not class), if any.
-    pub(crate) fn function_scope_mut(&mut self) -> Option<&mut Scope> {
+    pub(crate) fn function_scope_mut(&mut self) -> Option<&mut Scope<'a>> {
         self.scopes
             .iter_mut()
             .rev()
@@ -201,33 +242,41 @@ impl<'s> Checker<'s> {
     /// `sp.run` after `import subprocess as sp` is `subprocess.run`; `s` after
     /// `from os import system as s` is `os.system`; names never imported stand for themselves
     /// (builtins such as `eval`, or modules imported in a way the walk did not see).
-    pub(crate) fn qualified_name(&self, node: Node<'_>) -> Option<String> {
+    pub(crate) fn qualified_name(&self, expr: &Expr) -> Option<String> {
         let mut parts: Vec<&str> = Vec::new();
-        let mut current = node;
+        let mut current = expr;
         loop {
-            match current.kind() {
-                "identifier" => {
-                    let head = self.text(current);
-                    let resolved = self.imports.get(head).map(String::as_str).unwrap_or(head);
-                    let mut name = resolved.to_string();
+            match current {
+                Expr::Name(name) => {
+                    let head = name.id.as_str();
+                    let resolved = self.imports.get(head).map_or(head, String::as_str);
+                    let mut qualified = resolved.to_string();
                     for part in parts.iter().rev() {
-                        name.push('.');
-                        name.push_str(part);
+                        qualified.push('.');
+                        qualified.push_str(part);
                     }
-                    return Some(name);
+                    return Some(qualified);
                 }
-                "attribute" => {
-                    let attr = current.child_by_field_name("attribute")?;
-                    parts.push(self.text(attr));
-                    current = current.child_by_field_name("object")?;
+                Expr::Attribute(attr) => {
+                    parts.push(attr.attr.as_str());
+                    current = &attr.value;
                 }
                 _ => return None,
             }
         }
     }
 
-    /// Drop findings that a `# noqa`/`# nosec` comment suppresses, and sort by position.
+    /// Walk the module.
+    pub(crate) fn walk(&mut self, module: &'a ast::ModModule) {
+        self.visit_body(&module.body);
+    }
+
+    /// Drop findings that a `# noqa`/`# nosec` comment suppresses.
     pub(crate) fn finish(mut self) -> CheckOutcome {
+        let errors = std::mem::take(self.semantic_errors.get_mut());
+        for error in errors {
+            self.report(Rule::SyntaxError, error.to_string(), error.range);
+        }
         let suppressions = std::mem::take(&mut self.suppressions);
         self.issues
             .retain(|i| !suppressions.is_suppressed(i.rule, i.line));
@@ -239,6 +288,292 @@ impl<'s> Checker<'s> {
             annotation_slots: self.annotation_slots,
         }
     }
+
+    fn with_scope(&mut self, scope: Scope<'a>, f: impl FnOnce(&mut Self)) {
+        self.scopes.push(scope);
+        f(self);
+        if let Some(scope) = self.scopes.pop()
+            && self.families.complexity
+            && scope.kind == ScopeKind::Function
+        {
+            rules::complexity::leave_function(self, &scope);
+        }
+    }
+
+    fn function(&mut self, def: &'a ast::StmtFunctionDef) {
+        for decorator in &def.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &def.type_params {
+            self.visit_type_params(type_params);
+        }
+        self.visit_parameters(&def.parameters);
+        if let Some(returns) = &def.returns {
+            self.visit_annotation(returns);
+        }
+        let enclosing = self.scope();
+        let name = def.name.as_str();
+        let public =
+            enclosing.public && enclosing.kind != ScopeKind::Function && !name.starts_with('_');
+        let mut scope = Scope::new(ScopeKind::Function, name, public);
+        scope.is_async = def.is_async;
+        scope.name_range = def.name.range;
+        scope.parameters = Some(&def.parameters);
+        self.with_scope(scope, |ck| ck.visit_body(&def.body));
+    }
+
+    fn class(&mut self, class: &'a ast::StmtClassDef) {
+        for decorator in &class.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &class.type_params {
+            self.visit_type_params(type_params);
+        }
+        if let Some(arguments) = &class.arguments {
+            self.visit_arguments(arguments);
+        }
+        let enclosing = self.scope();
+        let name = class.name.as_str();
+        let public =
+            enclosing.public && enclosing.kind != ScopeKind::Function && !name.starts_with('_');
+        let scope = Scope::new(ScopeKind::Class, name, public);
+        self.with_scope(scope, |ck| ck.visit_body(&class.body));
+    }
+
+    fn loop_body(&mut self, body: &'a [Stmt]) {
+        self.scope_mut().loop_body_depth += 1;
+        self.visit_body(body);
+        self.scope_mut().loop_body_depth -= 1;
+    }
+
+    /// A comprehension: its first iterable belongs to the enclosing scope, the rest to its own.
+    fn comprehension(
+        &mut self,
+        kind: ScopeKind,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) {
+        let Some(first) = generators.first() else {
+            return;
+        };
+        self.visit_expr(&first.iter);
+        let mut scope = Scope::new(kind, "", false);
+        scope.is_async = generators.iter().any(|g| g.is_async);
+        self.with_scope(scope, |ck| {
+            for (i, generator) in generators.iter().enumerate() {
+                if i > 0 {
+                    ck.visit_expr(&generator.iter);
+                }
+                ck.visit_expr(&generator.target);
+                for condition in &generator.ifs {
+                    ck.visit_expr(condition);
+                }
+            }
+            for element in elements {
+                ck.visit_expr(element);
+            }
+        });
+    }
+
+    fn semantic_stmt(&mut self, stmt: &Stmt) {
+        let mut semantic = std::mem::take(&mut self.semantic);
+        semantic.visit_stmt(stmt, self);
+        self.semantic = semantic;
+    }
+
+    fn semantic_expr(&mut self, expr: &Expr) {
+        let mut semantic = std::mem::take(&mut self.semantic);
+        semantic.visit_expr(expr, self);
+        self.semantic = semantic;
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.semantic_stmt(stmt);
+        if let Stmt::ImportFrom(import) = stmt
+            && import.module.as_deref() == Some("__future__")
+            && import
+                .names
+                .iter()
+                .any(|n| n.name.as_str() == "annotations")
+        {
+            self.future_annotations = true;
+        }
+        let mut frame = Frame::default();
+        if self.families.complexity {
+            rules::complexity::enter_stmt(self, stmt, &mut frame);
+        }
+        if self.families.security {
+            rules::security::stmt(self, stmt);
+        }
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                if self.families.types {
+                    rules::types::function(self, def);
+                }
+                self.function(def);
+            }
+            Stmt::ClassDef(class) => self.class(class),
+            Stmt::For(f) => {
+                self.visit_expr(&f.iter);
+                self.visit_expr(&f.target);
+                self.loop_body(&f.body);
+                self.visit_body(&f.orelse);
+            }
+            Stmt::While(w) => {
+                self.visit_expr(&w.test);
+                self.loop_body(&w.body);
+                self.visit_body(&w.orelse);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+        let scope = self.scope_mut();
+        if frame.loop_stmt {
+            scope.loop_depth -= 1;
+        }
+        if frame.block {
+            scope.block_depth -= 1;
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        self.semantic_expr(expr);
+        if self.families.security {
+            rules::security::expr(self, expr);
+        }
+        let parent_is_binop = self.parent_is_binop;
+        self.parent_is_binop = matches!(expr, Expr::BinOp(_));
+        match expr {
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameters(parameters);
+                }
+                let mut scope = Scope::new(ScopeKind::Lambda, "", false);
+                scope.parameters = lambda.parameters.as_deref();
+                self.with_scope(scope, |ck| ck.visit_expr(&lambda.body));
+            }
+            Expr::ListComp(c) => {
+                self.comprehension(ScopeKind::Comprehension, &c.generators, &[&c.elt]);
+            }
+            Expr::SetComp(c) => {
+                self.comprehension(ScopeKind::Comprehension, &c.generators, &[&c.elt]);
+            }
+            Expr::DictComp(c) => {
+                let mut elements: Vec<&Expr> = c.key.as_deref().into_iter().collect();
+                elements.push(&c.value);
+                self.comprehension(ScopeKind::Comprehension, &c.generators, &elements);
+            }
+            Expr::Generator(g) => {
+                self.comprehension(ScopeKind::Generator, &g.generators, &[&g.elt]);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+        self.parent_is_binop = parent_is_binop;
+    }
+}
+
+impl ruff_python_parser::semantic_errors::SemanticSyntaxContext for Checker<'_> {
+    fn future_annotations_or_stub(&self) -> bool {
+        self.future_annotations
+    }
+
+    fn lazy_import_context(
+        &self,
+    ) -> Option<ruff_python_parser::semantic_errors::LazyImportContext> {
+        None
+    }
+
+    fn python_version(&self) -> ast::PythonVersion {
+        super::parse::TARGET_VERSION
+    }
+
+    fn source(&self) -> &str {
+        self.src
+    }
+
+    fn global(&self, _name: &str) -> Option<TextRange> {
+        // Needs every `global` of a scope before its body is walked; not tracked.
+        None
+    }
+
+    fn has_nonlocal_binding(&self, _name: &str) -> bool {
+        // Needs the bindings of enclosing scopes; not tracked, so never reported.
+        true
+    }
+
+    fn in_async_context(&self) -> bool {
+        for scope in self.scopes.iter().rev() {
+            match scope.kind {
+                ScopeKind::Function => return scope.is_async,
+                ScopeKind::Comprehension | ScopeKind::Generator => {}
+                ScopeKind::Lambda | ScopeKind::Class | ScopeKind::Module => return false,
+            }
+        }
+        false
+    }
+
+    fn in_await_allowed_context(&self) -> bool {
+        for scope in self.scopes.iter().rev() {
+            match scope.kind {
+                ScopeKind::Function | ScopeKind::Lambda => return true,
+                ScopeKind::Comprehension | ScopeKind::Generator => {}
+                ScopeKind::Class | ScopeKind::Module => return false,
+            }
+        }
+        false
+    }
+
+    fn in_yield_allowed_context(&self) -> bool {
+        matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Lambda)
+    }
+
+    fn in_sync_comprehension(&self) -> bool {
+        self.scopes.iter().any(|s| {
+            matches!(s.kind, ScopeKind::Comprehension | ScopeKind::Generator) && !s.is_async
+        })
+    }
+
+    fn in_class_body_comprehension(&self) -> bool {
+        for scope in self.scopes.iter().rev() {
+            match scope.kind {
+                ScopeKind::Comprehension | ScopeKind::Generator => {}
+                ScopeKind::Class => return true,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    fn in_module_scope(&self) -> bool {
+        self.scope().kind == ScopeKind::Module
+    }
+
+    fn in_function_scope(&self) -> bool {
+        self.scope().kind == ScopeKind::Function
+    }
+
+    fn in_generator_context(&self) -> bool {
+        self.scope().kind == ScopeKind::Generator
+    }
+
+    fn in_notebook(&self) -> bool {
+        false
+    }
+
+    fn report_semantic_error(&self, error: SemanticSyntaxError) {
+        self.semantic_errors.borrow_mut().push(error);
+    }
+
+    fn in_loop_context(&self) -> bool {
+        self.scope().loop_body_depth > 0
+    }
+
+    fn is_bound_parameter(&self, name: &str) -> bool {
+        self.scope()
+            .parameters
+            .is_some_and(|p| p.iter().any(|param| param.name().as_str() == name))
+    }
 }
 
 /// What the walk leaves for the line-based rules and the report.
@@ -248,92 +583,6 @@ pub(crate) struct CheckOutcome {
     pub(crate) multiline_strings: Vec<(u32, u32)>,
     pub(crate) annotated: u32,
     pub(crate) annotation_slots: u32,
-}
-
-impl<'t> Visitor<'t> for Checker<'_> {
-    fn enter(&mut self, node: Node<'t>, field: Option<&'static str>) -> bool {
-        let mut frame = Frame::default();
-        if node.is_error() {
-            syntax::error_node(self, node);
-            layout::skipped(self, node);
-            self.frames.push(frame);
-            self.ancestors.push((node.kind(), node.start_byte()));
-            return false;
-        }
-        if node.is_missing() {
-            syntax::missing_node(self, node);
-            self.frames.push(frame);
-            self.ancestors.push((node.kind(), node.start_byte()));
-            return false;
-        }
-        if node.is_named() {
-            layout::enter_named(self, node);
-        }
-        if node.child_count() == 0 {
-            layout::leaf(self, node);
-        }
-        if !node.is_named() {
-            // Keywords and punctuation: their parents' checks look at them.
-            self.frames.push(frame);
-            self.ancestors.push((node.kind(), node.start_byte()));
-            return true;
-        }
-        match node.kind() {
-            "comment" => {
-                let line = self.idx.position(node.start_byte()).0;
-                let text = self.text(node);
-                self.suppressions.add_comment(line, text);
-            }
-            "string" => {
-                let (start, end) = (node.start_position().row, node.end_position().row);
-                if end > start {
-                    self.multiline_strings
-                        .push((start as u32 + 1, end as u32 + 1));
-                }
-            }
-            _ => {}
-        }
-        syntax::enter(self, node, field, &mut frame);
-        if self.families.complexity {
-            rules::complexity::enter(self, node, &mut frame);
-        }
-        if self.families.security {
-            rules::security::enter(self, node);
-        }
-        if self.families.types && node.kind() == "function_definition" {
-            rules::types::function(self, node);
-        }
-        if node.kind() == "function_definition" {
-            syntax::push_function_scope(self, node);
-            frame.pop_scope = true;
-        }
-        self.frames.push(frame);
-        self.ancestors.push((node.kind(), node.start_byte()));
-        true
-    }
-
-    fn leave(&mut self, node: Node<'t>) {
-        let frame = self.frames.pop().unwrap_or_default();
-        self.ancestors.pop();
-        if frame.pop_scope {
-            if let Some(scope) = self.scopes.pop() {
-                if self.families.complexity && scope.kind == ScopeKind::Function {
-                    rules::complexity::leave_function(self, &scope);
-                }
-            }
-        }
-        let scope = self.scope_mut();
-        if frame.loop_body {
-            scope.loop_body_depth -= 1;
-        }
-        if frame.loop_stmt {
-            scope.loop_depth -= 1;
-        }
-        if frame.block {
-            scope.block_depth -= 1;
-        }
-        let _ = node;
-    }
 }
 
 /// Return `true` if the file is a private module (`_impl.py`, not `__init__.py`): like Ruff, its

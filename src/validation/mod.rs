@@ -1,23 +1,30 @@
 //! Code validation for Python source: syntax, style, types, security and complexity findings
 //! with precise locations, a 0–100 score and a pass/fail per level.
 //!
-//! [`validate`] parses with tree-sitter's Python grammar and walks the tree **once**: one visitor
-//! dispatches every node to the rule families the [`Level`] switches on. Line-based style rules
-//! run over the raw text. Every finding has a stable [`Rule`] code: Ruff's where Ruff has the rule
-//! (`S307`, `E501`, `C901`), with Bandit's id as metadata, so `# noqa: S307` and `# nosec B307`
-//! work as users expect.
+//! [`validate`] parses with Ruff's own Python parser (`ruff_python_parser`, the parser of the
+//! Ruff peer) and walks its tree **once**: one visitor dispatches every statement and expression
+//! to the rule families the [`Level`] switches on. Line-based style rules run over the raw text;
+//! `# noqa`/`# nosec` comments and multi-line strings come from the parser's tokens. Every
+//! finding has a stable [`Rule`] code: Ruff's where Ruff has the rule (`S307`, `E501`, `C901`),
+//! with Bandit's id as metadata, so `# noqa: S307` and `# nosec B307` work as users expect.
 //!
 //! ## Positions
 //! Lines and columns are 1-based; columns count characters, not bytes (Ruff's convention).
 //! `end_line`/`end_column` point just past the range.
 //!
 //! ## Syntax
-//! tree-sitter recovers from errors and tolerates Python 2; [`validate`] reports its `ERROR` and
-//! `MISSING` nodes and also what CPython 3's compiler rejects but the grammar accepts (`print x`,
-//! `exec code`, backticks, `<>`, `ur''`, `return`/`yield`/`break`/`await` in the wrong place,
-//! assignment to literals, argument order and duplicates, empty f-string expressions, late
-//! `__future__` imports). Agreement with `compile()` on the standard library and mutated copies
-//! of it is measured by `tests/validation/cpython_agreement.py`.
+//! Syntax errors are what CPython 3.11's `compile()` rejects: the parser's errors (it follows
+//! CPython's grammar and tokenizer, so Python 2's `print x`, backticks and `<>` are errors),
+//! the syntax newer than 3.11, and Ruff's semantic checks (`return`/`yield`/`await`/`break` in
+//! the wrong place, duplicate parameters and keywords, late `__future__` imports, …). Like
+//! CPython, more than 200 nested brackets are refused before parsing, and an unclosed bracket
+//! is reported where it opens. Agreement with `compile()` on the standard library and mutated
+//! copies of it is measured by `tests/validation/cpython_agreement.py`.
+//!
+//! ## Deep input
+//! The tree is recursive and so is its walk; a deep tree (half a million chained operators) is
+//! walked and freed on a stack grown to its size, and a statement too long to bound (over two
+//! million tokens) is refused as too complex. No input overflows the stack.
 //!
 //! ## What this module does not do
 //! It does not type-check (only annotation presence), follow data flow across functions, or read
@@ -29,7 +36,6 @@ mod config;
 mod error;
 mod fix;
 mod issue;
-mod layout;
 mod parse;
 mod paths;
 #[cfg(feature = "pytest-runner")]
@@ -59,7 +65,7 @@ pub use runner::{
 pub use sarif::to_sarif;
 pub use score::{passes, score, weight};
 
-use checker::{keeps, Checker, Families};
+use checker::{keeps, CheckOutcome, Checker, Families};
 use source::LineIndex;
 
 /// Validate Python source at the configured level.
@@ -105,12 +111,7 @@ pub(crate) fn analyze(
         complexity: level >= Level::Strict,
     };
     let idx = LineIndex::new(source);
-    let mut checker = Checker::new(source, &idx, config, families);
-    match parse::parse(source) {
-        Some(tree) => parse::walk(&tree, &mut checker),
-        None => checker.report_range(Rule::SyntaxError, "the parser could not start", 0, 0),
-    }
-    let outcome = checker.finish();
+    let outcome = check_tree(source, &idx, config, families);
     let mut issues = outcome.issues;
     if families.types {
         let style = rules::style::check(source, &idx, config, &outcome.multiline_strings);
@@ -157,6 +158,37 @@ pub fn validate_bytes(
         valid_up_to: e.valid_up_to(),
     })?;
     validate(text, config)
+}
+
+/// Parse and walk the tree once, on a stack deep enough for it (the tree is freed there too).
+fn check_tree(
+    source: &str,
+    idx: &LineIndex<'_>,
+    config: &ValidationConfig,
+    families: Families,
+) -> CheckOutcome {
+    if let Some(offset) = parse::too_deep_brackets(source) {
+        // CPython's tokenizer stops here too; the parser would recurse once per bracket.
+        let mut checker = Checker::new(source, idx, config, families);
+        syntax::too_deep(&mut checker, offset);
+        return checker.finish();
+    }
+    if let Some(bound) = parse::too_complex(source) {
+        let mut checker = Checker::new(source, idx, config, families);
+        syntax::too_complex(&mut checker, bound);
+        return checker.finish();
+    }
+    let parsed = parse::parse(source);
+    let depth = parse::tree_depth_bound(parsed.tokens());
+    parse::with_stack_for(depth, move || {
+        let mut checker = Checker::new(source, idx, config, families);
+        checker.read_tokens(parsed.tokens());
+        syntax::parse_errors(&mut checker, &parsed);
+        checker.walk(parsed.syntax());
+        let outcome = checker.finish();
+        drop(parsed);
+        outcome
+    })
 }
 
 fn coverage(annotated: u32, slots: u32) -> f64 {

@@ -46,16 +46,6 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// Return the text of 0-based `row` without its line ending.
-    pub(crate) fn line_text(&self, row: usize) -> &'a str {
-        let Some(&start) = self.starts.get(row) else {
-            return "";
-        };
-        let end = self.starts.get(row + 1).map_or(self.text.len(), |e| e - 1);
-        let line = self.text.get(start..end.max(start)).unwrap_or("");
-        line.strip_suffix('\r').unwrap_or(line)
-    }
-
     /// Return the 1-based character column of byte `col` on 0-based `row`.
     pub(crate) fn column(&self, row: usize, byte_col: usize) -> u32 {
         let Some(&start) = self.starts.get(row) else {

@@ -8,7 +8,9 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use tree_sitter::Node;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::validation::checker::Checker;
 use crate::validation::rule::Rule;
@@ -74,414 +76,385 @@ const HTTP_METHODS: [&str; 8] = [
     "get", "post", "put", "delete", "patch", "head", "options", "request",
 ];
 
-/// Check one node for the security rules.
-pub(crate) fn enter(ck: &mut Checker<'_>, node: Node<'_>) {
-    match node.kind() {
-        "call" => call(ck, node),
-        "assert_statement" => ck.report(
+/// Check one statement for the security rules.
+pub(crate) fn stmt<'a>(ck: &mut Checker<'a>, stmt: &'a Stmt) {
+    match stmt {
+        Stmt::Assert(a) => ck.report(
             Rule::Assert,
             "Use of `assert` detected: it is removed under `python -O`",
-            node,
+            a.range,
         ),
-        "assignment" => assignment(ck, node),
-        "comparison_operator" => comparison(ck, node),
-        "binary_operator" => {
-            let nested = ck.parent_kind() == Some("binary_operator");
-            if !nested {
-                sql_from(ck, node);
+        Stmt::Assign(a) => {
+            if let Some(target) = a.targets.last() {
+                assignment(ck, target, &a.value);
             }
         }
-        "string" if is_fstring(ck, node) && !inside_sql_candidate(ck) => sql_from(ck, node),
-        "import_statement" | "import_from_statement" => record_imports(ck, node),
+        Stmt::AnnAssign(a) => {
+            if let Some(value) = &a.value {
+                assignment(ck, &a.target, value);
+            }
+        }
+        Stmt::Import(i) => {
+            for alias in &i.names {
+                let dotted = alias.name.as_str();
+                match &alias.asname {
+                    Some(local) => ck.imports.insert(local.as_str(), dotted.to_string()),
+                    None => {
+                        let head = dotted.split('.').next().unwrap_or(dotted);
+                        ck.imports.insert(head, head.to_string())
+                    }
+                };
+            }
+        }
+        Stmt::ImportFrom(i) => {
+            let mut module = ".".repeat(i.level as usize);
+            module.push_str(i.module.as_deref().unwrap_or(""));
+            for alias in &i.names {
+                let name = alias.name.as_str();
+                if name == "*" {
+                    continue;
+                }
+                let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                ck.imports.insert(local, format!("{module}.{name}"));
+            }
+        }
         _ => {}
     }
 }
 
-/// Record `import a.b as c` / `from a import b as c` so calls through aliases resolve.
-fn record_imports(ck: &mut Checker<'_>, node: Node<'_>) {
-    let module = node
-        .child_by_field_name("module_name")
-        .map(|m| ck.text(m).to_string());
-    let mut cursor = node.walk();
-    let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
-    for name in names {
-        let (dotted, alias) = match name.kind() {
-            "aliased_import" => (
-                name.child_by_field_name("name").map(|n| ck.text(n)),
-                name.child_by_field_name("alias").map(|n| ck.text(n)),
-            ),
-            _ => (Some(ck.text(name)), None),
-        };
-        let Some(dotted) = dotted else { continue };
-        let (local, qualified) = match (&module, alias) {
-            (Some(m), Some(a)) => (a.to_string(), format!("{m}.{dotted}")),
-            (Some(m), None) => (dotted.to_string(), format!("{m}.{dotted}")),
-            (None, Some(a)) => (a.to_string(), dotted.to_string()),
-            (None, None) => {
-                let head = dotted.split('.').next().unwrap_or(dotted);
-                (head.to_string(), head.to_string())
-            }
-        };
-        ck.imports.insert(local, qualified);
+/// Check one expression for the security rules.
+pub(crate) fn expr(ck: &mut Checker<'_>, expr: &Expr) {
+    match expr {
+        Expr::Call(call) => self::call(ck, call),
+        Expr::Compare(c) => comparison(ck, c),
+        Expr::BinOp(_) if !ck.parent_is_binop => sql_from(ck, expr),
+        Expr::FString(f) if !f.value.is_implicit_concatenated() && !ck.parent_is_binop => {
+            sql_from(ck, expr);
+        }
+        _ => {}
     }
 }
 
-fn call(ck: &mut Checker<'_>, node: Node<'_>) {
-    let Some(function) = node.child_by_field_name("function") else {
-        return;
-    };
-    let args = node.child_by_field_name("arguments");
+fn call(ck: &mut Checker<'_>, node: &ast::ExprCall) {
+    let args = &node.arguments;
+    let range = node.range();
     password_keywords(ck, args);
-    if let Some(attr) = function.child_by_field_name("attribute") {
-        if ck.text(attr) == "format"
-            && function
-                .child_by_field_name("object")
-                .is_some_and(is_string)
-        {
-            sql_from(ck, node);
-        }
+    if let Expr::Attribute(attr) = node.func.as_ref()
+        && attr.attr.as_str() == "format"
+        && is_string(&attr.value)
+    {
+        sql_from_call(ck, node);
     }
-    let Some(name) = ck.qualified_name(function) else {
+    let Some(name) = ck.qualified_name(&node.func) else {
         return;
     };
     let name = name.strip_prefix("builtins.").unwrap_or(&name);
     match name {
-        "eval" => ck.report(Rule::Eval, "Use of possibly insecure function `eval`; consider `ast.literal_eval`", node),
-        "exec" => ck.report(Rule::Exec, "Use of `exec` detected", node),
+        "eval" => ck.report(Rule::Eval, "Use of possibly insecure function `eval`; consider `ast.literal_eval`", range),
+        "exec" => ck.report(Rule::Exec, "Use of `exec` detected", range),
         "compile" | "__import__" | "importlib.import_module" => {
-            let first = args.and_then(|a| first_positional(a));
-            if first.is_some_and(|a| !is_literal(a)) {
+            if first_positional(args).is_some_and(|a| !is_literal(a)) {
                 ck.report(
                     Rule::DynamicCodeOrImport,
                     format!("`{name}` of a value that is not a literal: code or module chosen at run time"),
-                    node,
+                    range,
                 );
             }
         }
         "marshal.load" | "marshal.loads" => ck.report(
             Rule::MarshalLoad,
             "Deserialization with the `marshal` module is possibly dangerous",
-            node,
+            range,
         ),
         "yaml.load" => {
             if !safe_yaml_loader(ck, args) {
                 ck.report(
                     Rule::UnsafeYamlLoad,
                     "Probable use of unsafe loader with `yaml.load`. Allows instantiation of arbitrary objects. Consider `yaml.safe_load`.",
-                    node,
+                    range,
                 );
             }
         }
         "hashlib.md5" | "hashlib.sha1" => {
             if !keyword_is(ck, args, "usedforsecurity", "False") {
                 let algo = name.trim_start_matches("hashlib.");
-                ck.report(Rule::WeakHash, format!("Probable use of insecure hash functions in `hashlib`: `{algo}`"), node);
+                ck.report(Rule::WeakHash, format!("Probable use of insecure hash functions in `hashlib`: `{algo}`"), range);
             }
         }
         "hashlib.new" => {
-            let first = args.and_then(|a| first_positional(a));
+            let first = first_positional(args);
             let algo = first
-                .map(|a| ck.text(a).trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase());
+                .map(|a| ck.text(a.range()).trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase());
             if algo.as_deref().is_some_and(|a| matches!(a, "md5" | "sha1" | "md4" | "sha" | "md5-sha1"))
                 && !keyword_is(ck, args, "usedforsecurity", "False")
             {
-                let at = first.unwrap_or(node);
+                let at = first.map_or(range, Ranged::range);
                 ck.report(Rule::WeakHash, "Probable use of insecure hash functions in `hashlib`", at);
             }
         }
         _ if PICKLE_CALLS.contains(&name) => ck.report(
             Rule::PickleLoad,
             "`pickle` and modules that wrap it can be unsafe when used to deserialize untrusted data",
-            node,
+            range,
         ),
         _ if SHELL_CALLS.contains(&name) => ck.report(
             Rule::StartProcessWithShell,
             "Starting a process with a shell: check the command for injection",
-            node,
+            range,
         ),
-        _ if SUBPROCESS.contains(&name) => subprocess(ck, node, args),
+        _ if SUBPROCESS.contains(&name) => subprocess(ck, range, args),
         _ => {
             let http = name
                 .strip_prefix("requests.")
                 .or_else(|| name.strip_prefix("httpx."));
-            let verify = args.and_then(|a| keyword_value(ck, a, "verify"));
-            if let Some(value) = verify.filter(|v| ck.text(*v) == "False") {
-                if http.is_some_and(|m| HTTP_METHODS.contains(&m)) {
-                    let at = value.parent().unwrap_or(value);
+            let verify = keyword(args, "verify");
+            if let Some(kw) = verify.filter(|k| ck.text(k.value.range()) == "False")
+                && http.is_some_and(|m| HTTP_METHODS.contains(&m)) {
                     ck.report(
                         Rule::RequestWithoutCertValidation,
                         "Call with `verify=False` disables SSL certificate checks",
-                        at,
+                        kw.range,
                     );
                 }
-            }
         }
     }
 }
 
-fn subprocess(ck: &mut Checker<'_>, node: Node<'_>, args: Option<Node<'_>>) {
-    let shell = args.and_then(|a| keyword_value(ck, a, "shell"));
-    let falsy = shell.is_none_or(|v| {
+fn subprocess(ck: &mut Checker<'_>, range: TextRange, args: &ast::Arguments) {
+    let shell = keyword(args, "shell");
+    let falsy = shell.is_none_or(|kw| {
         matches!(
-            ck.text(v),
+            ck.text(kw.value.range()),
             "False" | "None" | "0" | "\"\"" | "''" | "[]" | "{}" | "()"
         )
     });
-    let literal_command = args.and_then(first_positional).is_some_and(|a| {
-        matches!(a.kind(), "list" | "tuple") && {
-            let mut cursor = a.walk();
-            a.named_children(&mut cursor).all(|c| is_literal(c))
-        }
+    let literal_command = first_positional(args).is_some_and(|a| match a {
+        Expr::List(l) => l.elts.iter().all(is_literal),
+        Expr::Tuple(t) => t.elts.iter().all(is_literal),
+        _ => false,
     });
     if falsy && !literal_command {
         ck.report(
             Rule::SubprocessWithoutShell,
             "`subprocess` call: check for execution of untrusted input",
-            node,
+            range,
         );
     } else if !falsy {
         ck.report(
             Rule::SubprocessWithShell,
             "`subprocess` call with `shell=True` identified, security issue",
-            node,
+            range,
         );
     }
 }
 
 /// S106: `connect(password="hunter2")`.
-fn password_keywords(ck: &mut Checker<'_>, args: Option<Node<'_>>) {
-    let Some(args) = args else { return };
-    let mut cursor = args.walk();
-    let keywords: Vec<Node<'_>> = args
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() == "keyword_argument")
-        .collect();
-    for kw in keywords {
-        let (Some(name), Some(value)) = (
-            kw.child_by_field_name("name"),
-            kw.child_by_field_name("value"),
-        ) else {
-            continue;
-        };
-        let key = ck.text(name);
-        if PASSWORD.is_match(key) && is_nonempty_plain_string(ck, value) {
+fn password_keywords(ck: &mut Checker<'_>, args: &ast::Arguments) {
+    for kw in &args.keywords {
+        let Some(name) = &kw.arg else { continue };
+        let key = name.as_str();
+        if PASSWORD.is_match(key) && is_nonempty_plain_string(&kw.value) {
             ck.report(
                 Rule::HardcodedPasswordFuncArg,
                 format!("Possible hardcoded password assigned to argument: \"{key}\""),
-                kw,
+                kw.range,
             );
         }
     }
 }
 
 /// S105: `password = "hunter2"`, `self.token = "…"`, `config["secret"] = "…"`.
-fn assignment(ck: &mut Checker<'_>, node: Node<'_>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
-        return;
-    };
-    if !is_nonempty_plain_string(ck, right) {
+fn assignment(ck: &mut Checker<'_>, target: &Expr, value: &Expr) {
+    if !is_nonempty_plain_string(value) {
         return;
     }
-    if let Some(name) = target_name(ck, left) {
-        if PASSWORD.is_match(name) {
+    if let Some(name) = target_name(target)
+        && PASSWORD.is_match(name)
+    {
+        ck.report(
+            Rule::HardcodedPasswordString,
+            format!("Possible hardcoded password assigned to: \"{name}\""),
+            value.range(),
+        );
+    }
+}
+
+/// S105 in comparisons: `if password == "hunter2"`.
+fn comparison(ck: &mut Checker<'_>, node: &ast::ExprCompare) {
+    let [right] = &*node.comparators else { return };
+    let left = node.left.as_ref();
+    for (a, b) in [(left, right), (right, left)] {
+        if let Some(name) = target_name(a)
+            && PASSWORD.is_match(name)
+            && is_nonempty_plain_string(b)
+        {
             ck.report(
                 Rule::HardcodedPasswordString,
                 format!("Possible hardcoded password assigned to: \"{name}\""),
-                right,
+                b.range(),
             );
         }
     }
 }
 
-/// S105 in comparisons: `if password == "hunter2"`.
-fn comparison(ck: &mut Checker<'_>, node: Node<'_>) {
-    let mut cursor = node.walk();
-    let operands: Vec<Node<'_>> = node
-        .named_children(&mut cursor)
-        .filter(|c| !c.is_extra())
-        .collect();
-    if operands.len() != 2 {
-        return;
-    }
-    for (a, b) in [(operands[0], operands[1]), (operands[1], operands[0])] {
-        if let Some(name) = target_name(ck, a) {
-            if PASSWORD.is_match(name) && is_nonempty_plain_string(ck, b) {
-                ck.report(
-                    Rule::HardcodedPasswordString,
-                    format!("Possible hardcoded password assigned to: \"{name}\""),
-                    b,
-                );
-            }
-        }
-    }
-}
-
 /// The name a target or operand stands for: identifier, attribute's last name, string subscript.
-fn target_name<'s>(ck: &Checker<'s>, node: Node<'_>) -> Option<&'s str> {
-    match node.kind() {
-        "identifier" => Some(ck.text(node)),
-        "attribute" => node.child_by_field_name("attribute").map(|a| ck.text(a)),
-        "subscript" => {
-            let key = node.child_by_field_name("subscript")?;
-            is_string(key).then(|| ck.text(key).trim_matches(|c| c == '"' || c == '\''))
-        }
+fn target_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(n) => Some(n.id.as_str()),
+        Expr::Attribute(a) => Some(a.attr.as_str()),
+        Expr::Subscript(s) => match s.slice.as_ref() {
+            Expr::StringLiteral(key) => Some(key.value.to_str()),
+            _ => None,
+        },
         _ => None,
     }
 }
 
-/// S608: a string operation building SQL; `node` is the outermost `+`/`%`, `.format` call or
-/// f-string.
-fn sql_from(ck: &mut Checker<'_>, node: Node<'_>) {
-    let mut literal = String::new();
-    let mut dynamic = node.kind() == "call";
-    let mut stack = vec![(node, "")];
-    while let Some((n, parent_kind)) = stack.pop() {
-        match n.kind() {
-            "string_content" => literal.push_str(ck.text(n)),
-            "interpolation" => {
-                dynamic = true;
-                literal.push(' ');
-            }
-            "identifier" | "call" | "attribute" | "subscript" => {
-                if parent_kind == "binary_operator" {
-                    dynamic = true;
-                }
-                if n.kind() == "call" && n != node {
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        let mut cursor = n.walk();
-        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev().map(|c| (c, n.kind())));
-    }
-    if node.kind() == "binary_operator" {
-        let op = node.child_by_field_name("operator").map(|o| o.kind());
-        if !matches!(op, Some("+" | "%")) || !has_string_operand(node) {
+/// S608: a string operation building SQL; `expr` is the outermost `+`/`%` or f-string.
+fn sql_from(ck: &mut Checker<'_>, expr: &Expr) {
+    let mut sql = SqlText::default();
+    sql.visit_expr(expr);
+    let mut dynamic = sql.dynamic;
+    if let Expr::BinOp(b) = expr {
+        if !matches!(b.op, Operator::Add | Operator::Mod) || !has_string_operand(b) {
             return;
         }
         dynamic = true;
     }
-    if dynamic && SQL.is_match(&literal) {
+    if dynamic && SQL.is_match(&sql.literal) {
         ck.report(
             Rule::SqlInjection,
             "Possible SQL injection vector through string-based query construction",
-            node,
+            expr.range(),
         );
     }
 }
 
-fn has_string_operand(node: Node<'_>) -> bool {
+/// S608 for `"…".format(…)`: always dynamic.
+fn sql_from_call(ck: &mut Checker<'_>, call: &ast::ExprCall) {
+    let mut sql = SqlText::default();
+    sql.visit_expr(&call.func);
+    sql.visit_arguments(&call.arguments);
+    if SQL.is_match(&sql.literal) {
+        ck.report(
+            Rule::SqlInjection,
+            "Possible SQL injection vector through string-based query construction",
+            call.range(),
+        );
+    }
+}
+
+/// The literal text of an expression's strings (interpolations as spaces), not looking into
+/// nested calls; `dynamic` once a name, call, attribute or subscript is a `+`/`%` operand or an
+/// f-string interpolates.
+#[derive(Default)]
+struct SqlText {
+    literal: String,
+    dynamic: bool,
+    parent_is_binop: bool,
+}
+
+impl<'a> Visitor<'a> for SqlText {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let operand = self.parent_is_binop;
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) if operand => {
+                self.dynamic = true;
+            }
+            Expr::Call(_) => {
+                self.dynamic |= operand;
+                return;
+            }
+            Expr::StringLiteral(s) => self.literal.push_str(s.value.to_str()),
+            Expr::BytesLiteral(b) => {
+                for part in &b.value {
+                    self.literal.push_str(&String::from_utf8_lossy(&part.value));
+                }
+            }
+            _ => {}
+        }
+        self.parent_is_binop = matches!(expr, Expr::BinOp(_));
+        visitor::walk_expr(self, expr);
+        self.parent_is_binop = operand;
+    }
+
+    fn visit_interpolated_string_element(&mut self, element: &'a ast::InterpolatedStringElement) {
+        match element {
+            ast::InterpolatedStringElement::Literal(l) => self.literal.push_str(&l.value),
+            ast::InterpolatedStringElement::Interpolation(_) => {
+                self.dynamic = true;
+                self.literal.push(' ');
+                let operand = self.parent_is_binop;
+                self.parent_is_binop = false;
+                visitor::walk_interpolated_string_element(self, element);
+                self.parent_is_binop = operand;
+            }
+        }
+    }
+}
+
+fn has_string_operand(node: &ast::ExprBinOp) -> bool {
     let mut current = node;
     loop {
-        let (Some(left), Some(right)) = (
-            current.child_by_field_name("left"),
-            current.child_by_field_name("right"),
-        ) else {
-            return false;
-        };
-        if is_string(right) || is_string(left) {
+        if is_string(&current.right) || is_string(&current.left) {
             return true;
         }
-        if left.kind() != "binary_operator" {
+        let Expr::BinOp(left) = current.left.as_ref() else {
             return false;
-        }
+        };
         current = left;
     }
 }
 
-/// An f-string inside `+`/`%`/`.format` is judged with that expression, not on its own.
-fn inside_sql_candidate(ck: &Checker<'_>) -> bool {
+fn is_string(expr: &Expr) -> bool {
     matches!(
-        ck.parent_kind(),
-        Some("binary_operator" | "concatenated_string")
+        expr,
+        Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::FString(_) | Expr::TString(_)
     )
 }
 
-fn is_fstring(ck: &Checker<'_>, node: Node<'_>) -> bool {
-    node.child(0).is_some_and(|s| {
-        ck.text(s)
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .any(|c| c == 'f' || c == 'F')
-    })
-}
-
-fn is_string(node: Node<'_>) -> bool {
-    matches!(node.kind(), "string" | "concatenated_string")
-}
-
-fn is_literal(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "string" | "concatenated_string" | "integer" | "float" | "true" | "false" | "none"
-    ) && !has_interpolation(node)
-}
-
-fn has_interpolation(node: Node<'_>) -> bool {
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "interpolation" {
-            return true;
-        }
-        stack.extend(n.children(&mut cursor));
+fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_) => true,
+        Expr::FString(f) => f.value.elements().all(|e| e.is_literal()),
+        _ => false,
     }
-    false
 }
 
-/// A string literal with content and no interpolation (what S105/S106 flag).
-fn is_nonempty_plain_string(ck: &Checker<'_>, node: Node<'_>) -> bool {
-    if node.kind() != "string" || has_interpolation(node) {
-        return false;
+/// A string literal with content, not implicitly concatenated (what S105/S106 flag).
+fn is_nonempty_plain_string(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(s) => !s.value.is_implicit_concatenated() && !s.value.is_empty(),
+        Expr::BytesLiteral(b) => !b.value.is_implicit_concatenated() && !b.value.is_empty(),
+        _ => false,
     }
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .any(|c| c.kind() == "string_content" && !ck.text(c).is_empty())
 }
 
-fn first_positional(args: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = args.walk();
-    args.named_children(&mut cursor).find(|c| {
-        !c.is_extra()
-            && !matches!(
-                c.kind(),
-                "keyword_argument" | "list_splat" | "dictionary_splat"
-            )
-    })
+fn first_positional(args: &ast::Arguments) -> Option<&Expr> {
+    args.args.iter().find(|a| !a.is_starred_expr())
 }
 
-fn keyword_value<'t>(ck: &Checker<'_>, args: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let mut cursor = args.walk();
-    args.named_children(&mut cursor)
-        .filter(|c| c.kind() == "keyword_argument")
-        .find(|kw| {
-            kw.child_by_field_name("name")
-                .is_some_and(|n| ck.text(n) == name)
-        })
-        .and_then(|kw| kw.child_by_field_name("value"))
+fn keyword<'a>(args: &'a ast::Arguments, name: &str) -> Option<&'a ast::Keyword> {
+    args.keywords
+        .iter()
+        .find(|kw| kw.arg.as_ref().is_some_and(|a| a.as_str() == name))
 }
 
-fn keyword_is(ck: &Checker<'_>, args: Option<Node<'_>>, name: &str, value: &str) -> bool {
-    args.and_then(|a| keyword_value(ck, a, name))
-        .is_some_and(|v| ck.text(v) == value)
+fn keyword_is(ck: &Checker<'_>, args: &ast::Arguments, name: &str, value: &str) -> bool {
+    keyword(args, name).is_some_and(|kw| ck.text(kw.value.range()) == value)
 }
 
 /// `yaml.load(s, Loader=yaml.SafeLoader)` (or `CSafeLoader`, `BaseLoader`, as second argument).
-fn safe_yaml_loader(ck: &Checker<'_>, args: Option<Node<'_>>) -> bool {
-    let Some(args) = args else { return false };
-    let loader = keyword_value(ck, args, "Loader").or_else(|| {
-        let mut cursor = args.walk();
-        args.named_children(&mut cursor)
-            .filter(|c| !c.is_extra() && c.kind() != "keyword_argument")
-            .nth(1)
-    });
+fn safe_yaml_loader(ck: &Checker<'_>, args: &ast::Arguments) -> bool {
+    let loader = keyword(args, "Loader")
+        .map(|kw| &kw.value)
+        .or_else(|| args.args.get(1));
     loader.is_some_and(|l| {
-        let text = ck.text(l);
+        let text = ck.text(l.range());
         let last = text.rsplit('.').next().unwrap_or(text);
         matches!(
             last,

@@ -114,15 +114,15 @@ fn check_line(
         }
     }
     let limit = config.max_line_length_value();
-    if line.len() > limit {
-        if let Some(width) = overlong_width(line, limit) {
-            issues.push(Issue::new(
-                Rule::LineTooLong,
-                format!("Line too long ({width} > {limit})"),
-                (line_no, saturate(limit + 1)),
-                (line_no, saturate(line.chars().count() + 1)),
-            ));
-        }
+    if line.len() > limit
+        && let Some(width) = overlong_width(line, limit)
+    {
+        issues.push(Issue::new(
+            Rule::LineTooLong,
+            format!("Line too long ({width} > {limit})"),
+            (line_no, saturate(limit + 1)),
+            (line_no, saturate(line.chars().count() + 1)),
+        ));
     }
 }
 

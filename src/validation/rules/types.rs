@@ -7,71 +7,63 @@
 //! they are not nested in another function. Dunder methods (`__init__`) are Ruff's ANN204, not
 //! checked. Coverage counts every parameter slot (other than `self`/`cls`) and every return.
 
-use tree_sitter::Node;
+use ruff_python_ast::{self as ast, Expr};
 
 use crate::validation::checker::{Checker, ScopeKind};
 use crate::validation::rule::Rule;
 
 /// Check one `def`; called before its scope is pushed, so the current scope encloses it.
-pub(crate) fn function(ck: &mut Checker<'_>, node: Node<'_>) {
-    let name = node
-        .child_by_field_name("name")
-        .map(|n| ck.text(n))
-        .unwrap_or("");
+pub(crate) fn function(ck: &mut Checker<'_>, def: &ast::StmtFunctionDef) {
+    let name = def.name.as_str();
     let enclosing = ck.scope();
     let in_class = enclosing.kind == ScopeKind::Class;
-    let is_static = in_class && has_decorator(ck, node, "staticmethod");
+    let is_static = in_class && has_decorator(def, "staticmethod");
     let public =
         enclosing.public && enclosing.kind != ScopeKind::Function && !name.starts_with('_');
-    if let Some(params) = node.child_by_field_name("parameters") {
-        let mut cursor = params.walk();
-        let list: Vec<Node<'_>> = params
-            .named_children(&mut cursor)
-            .filter(|c| !c.is_extra())
-            .collect();
-        for (i, param) in list.into_iter().enumerate() {
-            if i == 0 && in_class && !is_static {
-                continue;
-            }
-            let (annotated, name_node) = match param.kind() {
-                "identifier" => (false, Some(param)),
-                "default_parameter" => (false, param.child_by_field_name("name")),
-                "typed_parameter" | "typed_default_parameter" => (true, None),
-                _ => continue,
-            };
+    let p = &def.parameters;
+    // The first positional parameter of a method is `self` or `cls`.
+    let skip_first = in_class && !is_static;
+    let positional = p.posonlyargs.iter().chain(&p.args);
+    let named = positional
+        .skip(usize::from(skip_first))
+        .chain(&p.kwonlyargs)
+        .map(|a| &a.parameter);
+    for param in named {
+        ck.annotation_slots += 1;
+        if param.annotation.is_some() {
+            ck.annotated += 1;
+        } else {
+            ck.report(
+                Rule::MissingTypeFunctionArgument,
+                format!(
+                    "Missing type annotation for function argument `{}`",
+                    param.name.as_str()
+                ),
+                param.name.range,
+            );
+        }
+    }
+    // `*args`/`**kwargs` are ANN002/ANN003 (not checked) but count when annotated.
+    for splat in [&p.vararg, &p.kwarg].into_iter().flatten() {
+        if splat.annotation.is_some() {
             ck.annotation_slots += 1;
-            if annotated {
-                ck.annotated += 1;
-            } else if let Some(n) = name_node {
-                let text = ck.text(n);
-                ck.report(
-                    Rule::MissingTypeFunctionArgument,
-                    format!("Missing type annotation for function argument `{text}`"),
-                    n,
-                );
-            }
+            ck.annotated += 1;
         }
     }
     ck.annotation_slots += 1;
-    if node.child_by_field_name("return_type").is_some() {
+    if def.returns.is_some() {
         ck.annotated += 1;
     } else if public {
-        let at = node.child_by_field_name("name").unwrap_or(node);
         ck.report(
             Rule::MissingReturnTypePublicFunction,
             format!("Missing return type annotation for public function `{name}`"),
-            at,
+            def.name.range,
         );
     }
 }
 
-fn has_decorator(ck: &Checker<'_>, node: Node<'_>, name: &str) -> bool {
-    let Some(parent) = node.parent().filter(|p| p.kind() == "decorated_definition") else {
-        return false;
-    };
-    let mut cursor = parent.walk();
-    parent
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() == "decorator")
-        .any(|d| ck.text(d).trim_start_matches('@').trim() == name)
+fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
+    def.decorator_list
+        .iter()
+        .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
 }
