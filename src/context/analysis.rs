@@ -22,6 +22,15 @@ pub(crate) struct Sentence {
     pub spaced_tokens: usize,
     /// Where the sentence's distinct term hashes (sorted) sit in `Analysis::sentence_terms`.
     pub terms: (u32, u32),
+    /// A 64-bit Bloom filter of those terms (one bit each, [`sentence_bit`]): compressing for a
+    /// query looks a term up in a sentence's list only when its bit is set.
+    pub mask: u64,
+}
+
+/// The bit of `term` in a sentence's [`Sentence::mask`] (bits of the hash the entry's Bloom
+/// filter does not use).
+fn sentence_bit(term: u64) -> u64 {
+    1 << ((term >> 40) & 63)
 }
 
 /// What packing needs to know about an entry's text, computed once.
@@ -78,6 +87,7 @@ impl Analysis {
                     let mut terms = self::terms(text);
                     terms.sort_unstable();
                     terms.dedup();
+                    let mask = terms.iter().fold(0, |m, &t| m | sentence_bit(t));
                     let from = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
                     sentence_terms.extend(terms);
                     let to = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
@@ -93,6 +103,7 @@ impl Analysis {
                         tokens,
                         spaced_tokens,
                         terms: (from, to),
+                        mask,
                     })
                 })
                 .collect::<Result<_, _>>()?
@@ -135,6 +146,12 @@ impl Analysis {
         self.sentence_terms
             .get(from as usize..to as usize)
             .unwrap_or_default()
+    }
+
+    /// Return `true` if sentence `i` contains `term`.
+    pub fn sentence_has_term(&self, i: usize, term: u64) -> bool {
+        self.sentences[i].mask & sentence_bit(term) != 0
+            && self.terms_of_sentence(i).binary_search(&term).is_ok()
     }
 
     /// Return `true` if the term sequence `phrase` occurs contiguously.

@@ -272,6 +272,7 @@ impl ContextMemory {
             masked.findings,
             now,
             &*self.config.tokenizer,
+            self.config.window.compression_ratio,
         )?;
         let mut tiers = self.tiers.lock();
         let mut id = id;

@@ -174,7 +174,8 @@ impl Bm25 {
         &self.idf
     }
 
-    fn row(&self, i: usize) -> &[u32] {
+    /// Return candidate `i`'s frequency of each query term.
+    pub fn row(&self, i: usize) -> &[u32] {
         &self.tf[i * self.q..(i + 1) * self.q]
     }
 
