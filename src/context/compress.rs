@@ -12,7 +12,6 @@
 //! token per join, and the rendered text is then re-counted.
 
 use super::analysis::Analysis;
-use super::score::Query;
 
 /// A compressed form: the entry's summary or an extract of its sentences, and its token weight.
 /// An extract does not carry its sentences: they are chosen again ([`extract`]) for the few
@@ -58,13 +57,9 @@ impl LeadExtract {
 pub(crate) enum Terms<'a> {
     /// None: the lead sentences are kept.
     None,
-    /// The query's distinct terms and their idf; `present[k]` says whether the entry contains
-    /// term `k` (terms it lacks cannot be in any of its sentences).
-    Some {
-        query: &'a Query,
-        idf: &'a [f64],
-        present: &'a [bool],
-    },
+    /// The query's distinct terms the entry contains, in the query's order, with their idf
+    /// (terms it lacks cannot be in any of its sentences, so only these are looked up).
+    Some(&'a [(u64, f64)]),
 }
 
 /// Buffers reused across the candidates of one window.
@@ -140,23 +135,12 @@ fn choose(
     let target = ((analysis.tokens as f64) * ratio.clamp(0.0, 1.0)).ceil() as usize;
     scratch.ranked.clear();
     scratch.matched.clear();
-    if let Terms::Some {
-        query,
-        idf,
-        present,
-    } = terms
-    {
+    if let Terms::Some(present) = terms {
         for i in 0..sentences.len() {
             let mut weight = 0.0;
             let mut any = false;
-            for ((t, w), _) in query
-                .distinct
-                .iter()
-                .zip(*idf)
-                .zip(*present)
-                .filter(|&(_, &p)| p)
-            {
-                if analysis.sentence_has_term(i, *t) {
+            for &(t, w) in *present {
+                if analysis.sentence_has_term(i, t) {
                     weight += w.max(1e-9);
                     any = true;
                 }
@@ -218,6 +202,7 @@ fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::score::Query;
     use crate::context::Encoding;
 
     const TEXT: &str =
@@ -239,12 +224,13 @@ mod tests {
     ) -> Option<(Compressed, String)> {
         let a = analyse(text, summary);
         let q = Query::new(query);
-        let present = vec![true; q.distinct.len()];
-        let terms = Terms::Some {
-            query: &q,
-            idf,
-            present: &present,
-        };
+        let present: Vec<(u64, f64)> = q
+            .distinct
+            .iter()
+            .copied()
+            .zip(idf.iter().copied())
+            .collect();
+        let terms = Terms::Some(&present);
         let c = compress_with(&a, &terms, ratio, None, &mut Scratch::default())?;
         let rendered = match c {
             Compressed::Summary { .. } => summary.unwrap_or_default().to_owned(),
@@ -325,13 +311,8 @@ mod tests {
             None,
         );
         let a = analyse(TEXT, None);
-        let q = Query::new("refund");
-        let present = [true];
-        let terms = Terms::Some {
-            query: &q,
-            idf: &[1.0],
-            present: &present,
-        };
+        let present = [(Query::new("refund").distinct[0], 1.0)];
+        let terms = Terms::Some(&present);
         let mut shared = Scratch::default();
         compress_with(&other, &terms, 0.3, None, &mut shared);
         assert_eq!(
@@ -425,15 +406,17 @@ mod tests {
             let idf: Vec<f64> = q.distinct.iter().map(|_| next(4) as f64 * 0.5).collect();
             let ratio = next(11) as f64 / 10.0;
             let a = analyse(&text, None);
-            let present: Vec<bool> = q.distinct.iter().map(|&t| a.frequency(t) > 0).collect();
-            let terms = if present.iter().any(|&p| p) {
-                Terms::Some {
-                    query: &q,
-                    idf: &idf,
-                    present: &present,
-                }
-            } else {
+            let present: Vec<(u64, f64)> = q
+                .distinct
+                .iter()
+                .zip(&idf)
+                .filter(|&(&t, _)| a.frequency(t) > 0)
+                .map(|(&t, &w)| (t, w))
+                .collect();
+            let terms = if present.is_empty() {
                 Terms::None
+            } else {
+                Terms::Some(&present)
             };
             let got = compress_with(&a, &terms, ratio, None, &mut Scratch::default());
             let expected = reference_keep(&a, &q, &idf, ratio)

@@ -333,21 +333,22 @@ pub(crate) fn build(
 /// Return which query terms candidate `i` contains (for ranking its sentences), using `present`
 /// as the buffer.
 fn query_terms<'a>(
-    query: &'a Query,
-    bm25: &'a Bm25,
+    query: &Query,
+    bm25: &Bm25,
     i: usize,
-    present: &'a mut Vec<bool>,
+    present: &'a mut Vec<(u64, f64)>,
 ) -> Terms<'a> {
     if !bm25.matches_any(i) {
         return Terms::None;
     }
     present.clear();
-    present.extend(bm25.row(i).iter().map(|&f| f > 0));
-    Terms::Some {
-        query,
-        idf: bm25.idf(),
-        present,
-    }
+    let terms = query.distinct.iter().zip(bm25.idf()).zip(bm25.row(i));
+    present.extend(
+        terms
+            .filter(|&(_, &f)| f > 0)
+            .map(|((&t, &idf), _)| (t, idf)),
+    );
+    Terms::Some(present)
 }
 
 impl Item {
@@ -377,9 +378,9 @@ fn render(
         x.entry
             .importance()
             .cmp(&y.entry.importance())
-            .then(y.score.total.total_cmp(&x.score.total))
-            .then(x.entry.created_at().cmp(&y.entry.created_at()))
-            .then(x.entry.id().cmp(y.entry.id()))
+            .then_with(|| y.score.total.total_cmp(&x.score.total))
+            .then_with(|| x.entry.created_at().cmp(&y.entry.created_at()))
+            .then_with(|| x.entry.id().cmp(y.entry.id()))
     });
     let mut text = String::new();
     let mut entries = Vec::with_capacity(chosen.len());
@@ -440,7 +441,7 @@ fn render(
         b.score
             .total
             .total_cmp(&a.score.total)
-            .then(a.entry.id().cmp(b.entry.id()))
+            .then_with(|| a.entry.id().cmp(b.entry.id())) // lazily: ids are behind pointers
     });
     Ok(ContextWindow {
         text,
