@@ -11,7 +11,7 @@
 //! exact for tokenizers that split at spaces (the bundled encodings), else an estimate of one
 //! token per join, and the rendered text is then re-counted.
 
-use super::analysis::Analysis;
+use super::analysis::{Analysis, MAX_MASKED_SENTENCES};
 
 /// A compressed form: the entry's summary or an extract of its sentences, and its token weight.
 /// An extract does not carry its sentences: they are chosen again ([`extract`]) for the few
@@ -53,13 +53,23 @@ impl LeadExtract {
     }
 }
 
+/// A query term an entry contains.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct QueryTerm {
+    pub term: u64,
+    pub idf: f64,
+    /// The entry's sentences containing it ([`TermCount::sentences`](super::analysis::TermCount);
+    /// unused when the entry has more than [`MAX_MASKED_SENTENCES`] sentences).
+    pub sentences: u64,
+}
+
 /// Which query terms the entry contains, with their idf weights (for ranking its sentences).
 pub(crate) enum Terms<'a> {
     /// None: the lead sentences are kept.
     None,
-    /// The query's distinct terms the entry contains, in the query's order, with their idf
-    /// (terms it lacks cannot be in any of its sentences, so only these are looked up).
-    Some(&'a [(u64, f64)]),
+    /// The query's distinct terms the entry contains, in the query's order (terms it lacks
+    /// cannot be in any of its sentences, so only these are looked up).
+    Some(&'a [QueryTerm]),
 }
 
 /// Buffers reused across the candidates of one window.
@@ -136,18 +146,32 @@ fn choose(
     scratch.ranked.clear();
     scratch.matched.clear();
     if let Terms::Some(present) = terms {
-        for i in 0..sentences.len() {
+        // A sentence's weight sums the idf of the terms it contains, in the query's order.
+        let weigh = |i: usize, contains: &dyn Fn(&QueryTerm) -> bool| {
             let mut weight = 0.0;
             let mut any = false;
-            for &(t, w) in *present {
-                if analysis.sentence_has_term(i, t) {
-                    weight += w.max(1e-9);
-                    any = true;
-                }
+            for q in present.iter().filter(|q| contains(q)) {
+                weight += q.idf.max(1e-9);
+                any = true;
             }
-            if any {
-                scratch.ranked.push((weight, i));
+            any.then_some((weight, i))
+        };
+        if sentences.len() <= MAX_MASKED_SENTENCES {
+            // Visit only the sentences the recorded masks name, in order.
+            let mut any = present.iter().fold(0u64, |m, q| m | q.sentences);
+            while any != 0 {
+                let i = any.trailing_zeros() as usize;
+                any &= any - 1;
+                let bit = 1u64 << i;
+                scratch.ranked.extend(weigh(i, &|q| q.sentences & bit != 0));
                 scratch.matched.push(i);
+            }
+        } else {
+            for i in 0..sentences.len() {
+                if let Some(ranked) = weigh(i, &|q| analysis.sentence_has_term(i, q.term)) {
+                    scratch.ranked.push(ranked);
+                    scratch.matched.push(i);
+                }
             }
         }
         scratch
@@ -213,8 +237,22 @@ mod tests {
         Analysis::new(text, summary, &Encoding::O200kBase).expect("an encoding never fails")
     }
 
-    /// Compress `text` for `query` (every query term treated as possibly present); return the
-    /// form and the rendered text.
+    /// The query terms `a` contains, as a window passes them.
+    fn present_terms(a: &Analysis, q: &Query, idf: &[f64]) -> Vec<QueryTerm> {
+        q.distinct
+            .iter()
+            .zip(idf)
+            .filter_map(|(&term, &idf)| {
+                a.count(term).map(|c| QueryTerm {
+                    term,
+                    idf,
+                    sentences: c.sentences,
+                })
+            })
+            .collect()
+    }
+
+    /// Compress `text` for `query`; return the form and the rendered text.
     fn compress(
         text: &str,
         summary: Option<&str>,
@@ -224,12 +262,7 @@ mod tests {
     ) -> Option<(Compressed, String)> {
         let a = analyse(text, summary);
         let q = Query::new(query);
-        let present: Vec<(u64, f64)> = q
-            .distinct
-            .iter()
-            .copied()
-            .zip(idf.iter().copied())
-            .collect();
+        let present = present_terms(&a, &q, idf);
         let terms = Terms::Some(&present);
         let c = compress_with(&a, &terms, ratio, None, &mut Scratch::default())?;
         let rendered = match c {
@@ -311,14 +344,35 @@ mod tests {
             None,
         );
         let a = analyse(TEXT, None);
-        let present = [(Query::new("refund").distinct[0], 1.0)];
-        let terms = Terms::Some(&present);
-        let mut shared = Scratch::default();
-        compress_with(&other, &terms, 0.3, None, &mut shared);
-        assert_eq!(
-            compress_with(&a, &terms, 0.3, None, &mut shared),
-            compress_with(&a, &terms, 0.3, None, &mut Scratch::default())
+        let q = Query::new("refund");
+        let (in_other, in_a) = (
+            present_terms(&other, &q, &[1.0]),
+            present_terms(&a, &q, &[1.0]),
         );
+        let mut shared = Scratch::default();
+        compress_with(&other, &Terms::Some(&in_other), 0.3, None, &mut shared);
+        assert_eq!(
+            compress_with(&a, &Terms::Some(&in_a), 0.3, None, &mut shared),
+            compress_with(&a, &Terms::Some(&in_a), 0.3, None, &mut Scratch::default())
+        );
+    }
+
+    #[test]
+    fn entries_with_more_sentences_than_the_masks_hold_are_ranked_the_same_way() {
+        let text: Vec<String> = (0..80)
+            .map(|i| match i % 7 {
+                3 => format!("Refund rule {i} applies."),
+                5 => format!("Card refund {i} is quick and refund desks help."),
+                _ => format!("Filler sentence number {i} here."),
+            })
+            .collect();
+        let text = text.join(" ");
+        let a = analyse(&text, None);
+        assert!(a.sentences.len() > MAX_MASKED_SENTENCES);
+        let q = Query::new("refund card");
+        let idf = [0.7, 1.3];
+        let keep = extract(&a, &Terms::Some(&present_terms(&a, &q, &idf)), 0.1);
+        assert_eq!(Some(keep), reference_keep(&a, &q, &idf, 0.1));
     }
 
     #[test]
@@ -406,13 +460,7 @@ mod tests {
             let idf: Vec<f64> = q.distinct.iter().map(|_| next(4) as f64 * 0.5).collect();
             let ratio = next(11) as f64 / 10.0;
             let a = analyse(&text, None);
-            let present: Vec<(u64, f64)> = q
-                .distinct
-                .iter()
-                .zip(&idf)
-                .filter(|&(&t, _)| a.frequency(t) > 0)
-                .map(|(&t, &w)| (t, w))
-                .collect();
+            let present = present_terms(&a, &q, &idf);
             let terms = if present.is_empty() {
                 Terms::None
             } else {

@@ -29,7 +29,9 @@
 use serde::Serialize;
 
 use super::boundaries;
-use super::compress::{compress_with, extract, render_extract, Compressed, Scratch, Terms};
+use super::compress::{
+    compress_with, extract, render_extract, Compressed, QueryTerm, Scratch, Terms,
+};
 use super::entry::{Entry, Importance, Tier};
 use super::error::ContextError;
 use super::knapsack::{self, Choice, Item};
@@ -336,17 +338,22 @@ fn query_terms<'a>(
     query: &Query,
     bm25: &Bm25,
     i: usize,
-    present: &'a mut Vec<(u64, f64)>,
+    present: &'a mut Vec<QueryTerm>,
 ) -> Terms<'a> {
     if !bm25.matches_any(i) {
         return Terms::None;
     }
     present.clear();
     let terms = query.distinct.iter().zip(bm25.idf()).zip(bm25.row(i));
+    let terms = terms.zip(bm25.sentences(i));
     present.extend(
         terms
-            .filter(|&(_, &f)| f > 0)
-            .map(|((&t, &idf), _)| (t, idf)),
+            .filter(|&((_, &f), _)| f > 0)
+            .map(|(((&term, &idf), _), &sentences)| QueryTerm {
+                term,
+                idf,
+                sentences,
+            }),
     );
     Terms::Some(present)
 }
