@@ -348,3 +348,77 @@ fn a_user_tokenizer_is_used_for_counts() {
     let w = m.build_window("t", "hello", 100, 0, T0).unwrap();
     assert_eq!((w.tokens, w.tokenizer.as_str()), (5, "chars"));
 }
+
+/// A user's long-term store that lists entries in reverse id order and relies on the trait's
+/// default `entries_by_id`.
+struct ReversedStore(MemoryLongTermStore);
+
+impl LongTermStore for ReversedStore {
+    fn put(&self, entry: Entry) -> Result<(), ContextError> {
+        self.0.put(entry)
+    }
+    fn get(&self, tenant: &str, id: &str) -> Result<Option<Entry>, ContextError> {
+        self.0.get(tenant, id)
+    }
+    fn remove(&self, tenant: &str, id: &str) -> Result<Option<Entry>, ContextError> {
+        self.0.remove(tenant, id)
+    }
+    fn entries(&self, tenant: &str) -> Result<Vec<Entry>, ContextError> {
+        let mut entries = self.0.entries(tenant)?;
+        entries.reverse();
+        Ok(entries)
+    }
+    fn remove_where(&self, condition: &dyn Fn(&Entry) -> bool) -> Result<Vec<Entry>, ContextError> {
+        self.0.remove_where(condition)
+    }
+}
+
+#[test]
+fn a_user_store_in_any_order_gives_the_same_entries_and_windows_as_the_built_in_one() {
+    let config = MemoryConfig::new().working_size(2).short_term_size(3);
+    let built_in = ContextMemory::new(config.clone()).unwrap();
+    let user =
+        ContextMemory::with_long_term(config, Box::new(ReversedStore(MemoryLongTermStore::new())))
+            .unwrap();
+    for (i, text) in [
+        "Refunds take 30 days.",
+        "Parking is free.",
+        "The refund desk opens at nine.",
+        "Cards are refunded. Cash is not.",
+        "Zebras are not refunded.",
+        "Biscuit is the office dog.",
+        "Refund requests need a receipt.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for m in [&built_in, &user] {
+            m.add(
+                "acme",
+                NewEntry::new(*text).id(format!("e{}", 9 - i)),
+                T0 + i as i64,
+            )
+            .unwrap();
+        }
+    }
+    let ids = |m: &ContextMemory| -> Vec<String> {
+        m.entries("acme")
+            .unwrap()
+            .iter()
+            .map(|e| e.id().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&user), ids(&built_in));
+    assert_eq!(
+        built_in.tier_sizes("acme").unwrap().2,
+        2,
+        "some entries are long-term"
+    );
+    assert_eq!(
+        user.build_window("acme", "refund", 30, 0, T0 + DAY)
+            .unwrap(),
+        built_in
+            .build_window("acme", "refund", 30, 0, T0 + DAY)
+            .unwrap()
+    );
+}

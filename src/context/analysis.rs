@@ -22,7 +22,30 @@ pub(crate) struct Sentence {
     pub spaced_tokens: usize,
     /// Where the sentence's distinct term hashes (sorted) sit in `Analysis::sentence_terms`.
     pub terms: (u32, u32),
+    /// A 64-bit Bloom filter of those terms (one bit each, [`sentence_bit`]): compressing for a
+    /// query looks a term up in a sentence's list only when its bit is set.
+    pub mask: u64,
 }
+
+/// The bit of `term` in a sentence's [`Sentence::mask`] (bits of the hash the entry's Bloom
+/// filter does not use).
+fn sentence_bit(term: u64) -> u64 {
+    1 << ((term >> 40) & 63)
+}
+
+/// A distinct term of an entry: how often it occurs and in which sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TermCount {
+    pub term: u64,
+    pub count: u32,
+    /// Bit `i` is set when sentence `i` contains the term (only when the entry has at most
+    /// [`MAX_MASKED_SENTENCES`] sentences; else 0): found together with the frequency, so ranking
+    /// an entry's sentences for a query does not look at the sentences' term lists.
+    pub sentences: u64,
+}
+
+/// Most sentences whose terms are recorded in [`TermCount::sentences`].
+pub(crate) const MAX_MASKED_SENTENCES: usize = 64;
 
 /// What packing needs to know about an entry's text, computed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +56,8 @@ pub(crate) struct Analysis {
     pub summary_tokens: Option<usize>,
     /// The content's term hashes in order (for exact phrase matches and document length).
     pub terms: Vec<u64>,
-    /// `(term, frequency)`, sorted by term.
-    pub tf: Vec<(u64, u32)>,
+    /// Each distinct term with its frequency and the sentences it occurs in, sorted by term.
+    pub tf: Vec<TermCount>,
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
     /// Every sentence's distinct terms, one after the other (one allocation per entry).
@@ -61,11 +84,15 @@ impl Analysis {
         let terms = terms(content);
         let mut sorted = terms.clone();
         sorted.sort_unstable();
-        let mut tf: Vec<(u64, u32)> = Vec::new();
+        let mut tf: Vec<TermCount> = Vec::new();
         for t in sorted {
             match tf.last_mut() {
-                Some((last, n)) if *last == t => *n += 1,
-                _ => tf.push((t, 1)),
+                Some(last) if last.term == t => last.count += 1,
+                _ => tf.push(TermCount {
+                    term: t,
+                    count: 1,
+                    sentences: 0,
+                }),
             }
         }
         let spans = sentence_spans(content);
@@ -78,6 +105,7 @@ impl Analysis {
                     let mut terms = self::terms(text);
                     terms.sort_unstable();
                     terms.dedup();
+                    let mask = terms.iter().fold(0, |m, &t| m | sentence_bit(t));
                     let from = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
                     sentence_terms.extend(terms);
                     let to = u32::try_from(sentence_terms.len()).unwrap_or(u32::MAX);
@@ -93,14 +121,25 @@ impl Analysis {
                         tokens,
                         spaced_tokens,
                         terms: (from, to),
+                        mask,
                     })
                 })
                 .collect::<Result<_, _>>()?
         } else {
             Vec::new() // one sentence: nothing to compress extractively
         };
+        if sentences.len() <= MAX_MASKED_SENTENCES {
+            for (i, s) in sentences.iter().enumerate() {
+                let (from, to) = (s.terms.0 as usize, s.terms.1 as usize);
+                for t in sentence_terms.get(from..to).unwrap_or_default() {
+                    if let Ok(k) = tf.binary_search_by_key(t, |c| c.term) {
+                        tf[k].sentences |= 1 << i;
+                    }
+                }
+            }
+        }
         let mut bloom = [0u64; 16];
-        for &(t, _) in &tf {
+        for t in tf.iter().map(|c| c.term) {
             for (word, bit) in bloom_bits(t) {
                 bloom[word] |= bit;
             }
@@ -117,16 +156,23 @@ impl Analysis {
     }
 
     /// Return how often `term` occurs.
+    #[cfg(test)]
     pub fn frequency(&self, term: u64) -> u32 {
+        self.count(term).map_or(0, |c| c.count)
+    }
+
+    /// Return `term`'s frequency and sentences, if the entry contains it.
+    pub fn count(&self, term: u64) -> Option<&TermCount> {
         if bloom_bits(term)
             .iter()
             .any(|&(w, bit)| self.bloom[w] & bit == 0)
         {
-            return 0;
+            return None;
         }
         self.tf
-            .binary_search_by_key(&term, |&(t, _)| t)
-            .map_or(0, |i| self.tf[i].1)
+            .binary_search_by_key(&term, |c| c.term)
+            .ok()
+            .map(|i| &self.tf[i])
     }
 
     /// Return the distinct terms (sorted) of sentence `i`.
@@ -135,6 +181,12 @@ impl Analysis {
         self.sentence_terms
             .get(from as usize..to as usize)
             .unwrap_or_default()
+    }
+
+    /// Return `true` if sentence `i` contains `term`.
+    pub fn sentence_has_term(&self, i: usize, term: u64) -> bool {
+        self.sentences[i].mask & sentence_bit(term) != 0
+            && self.terms_of_sentence(i).binary_search(&term).is_ok()
     }
 
     /// Return `true` if the term sequence `phrase` occurs contiguously.
@@ -270,6 +322,9 @@ mod tests {
             a.sentences[1].spaced_tokens,
             Encoding::O200kBase.count(" The end.")
         );
+        assert_eq!(a.count(terms("the")[0]).unwrap().sentences, 0b11);
+        assert_eq!(a.count(terms("dog")[0]).unwrap().sentences, 0b01);
+        assert!(a.count(terms("cats")[0]).is_none());
         assert!(a.contains_phrase(&terms("saw THE dog")));
         assert!(!a.contains_phrase(&terms("dog saw")));
     }

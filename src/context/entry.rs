@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::analysis::Analysis;
+use super::compress::LeadExtract;
 use super::error::ContextError;
 use super::mask::Finding;
 use super::tokens::Tokenizer;
@@ -197,6 +198,10 @@ struct EntryData {
     tier: Tier,
     /// Inline, not behind another pointer: packing walks 10,000 entries and is memory-bound.
     analysis: Analysis,
+    /// The query-independent extract, computed with the analysis. It depends only on the text
+    /// (and the ratio it records), and an entry's text never changes after `build` (an update is
+    /// a new entry), so it is never stale.
+    lead: LeadExtract,
 }
 
 /// A stored entry. Cloning is cheap (a shared handle); the token counts are cached in it.
@@ -204,7 +209,8 @@ struct EntryData {
 pub struct Entry(Arc<EntryData>);
 
 impl Entry {
-    /// Build an entry from already-masked text (the memory masks before calling this).
+    /// Build an entry from already-masked text (the memory masks before calling this);
+    /// `compression_ratio` is the one windows will use (its lead extract is computed now).
     ///
     /// # Errors
     /// The tokenizer's failure ([`ContextError::TokenizerFailed`]).
@@ -215,8 +221,10 @@ impl Entry {
         findings: Vec<Finding>,
         now: i64,
         tokenizer: &dyn Tokenizer,
+        compression_ratio: f64,
     ) -> Result<Entry, ContextError> {
         let analysis = Analysis::new(&new.content, new.summary.as_deref(), tokenizer)?;
+        let lead = LeadExtract::new(&analysis, compression_ratio);
         let created_at = new.created_at.unwrap_or(now);
         Ok(Entry(Arc::new(EntryData {
             id,
@@ -232,6 +240,7 @@ impl Entry {
             findings,
             tier: Tier::Working,
             analysis,
+            lead,
         })))
     }
 
@@ -307,6 +316,11 @@ impl Entry {
 
     pub(crate) fn analysis(&self) -> &Analysis {
         &self.0.analysis
+    }
+
+    /// Return the memoised lead extract (see [`LeadExtract`]).
+    pub(crate) fn lead(&self) -> &LeadExtract {
+        &self.0.lead
     }
 
     /// Return a copy with one more access at `now`.

@@ -22,6 +22,15 @@ pub trait LongTermStore: Send + Sync {
     fn remove(&self, tenant: &str, id: &str) -> Result<Option<Entry>, ContextError>;
     /// Return all the tenant's entries (any order).
     fn entries(&self, tenant: &str) -> Result<Vec<Entry>, ContextError>;
+    /// Return all the tenant's entries ordered by id (byte order), the order windows and
+    /// [`ContextMemory::entries`](super::ContextMemory::entries) list them in. The default sorts
+    /// [`entries`](LongTermStore::entries); a store that keeps them in id order (a B-tree, an
+    /// index scan) should override it, so each window does not sort every id again.
+    fn entries_by_id(&self, tenant: &str) -> Result<Vec<Entry>, ContextError> {
+        let mut entries = self.entries(tenant)?;
+        entries.sort_unstable_by(|a, b| a.id().cmp(b.id()));
+        Ok(entries)
+    }
     /// Remove and return every entry (of any tenant) for which `condition` holds.
     fn remove_where(&self, condition: &dyn Fn(&Entry) -> bool) -> Result<Vec<Entry>, ContextError>;
 }
@@ -73,6 +82,11 @@ impl LongTermStore for MemoryLongTermStore {
             .get(tenant)
             .map(|m| m.values().cloned().collect())
             .unwrap_or_default())
+    }
+
+    /// The map is ordered by id already: no sort.
+    fn entries_by_id(&self, tenant: &str) -> Result<Vec<Entry>, ContextError> {
+        self.entries(tenant)
     }
 
     fn remove_where(&self, condition: &dyn Fn(&Entry) -> bool) -> Result<Vec<Entry>, ContextError> {

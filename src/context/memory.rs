@@ -272,6 +272,7 @@ impl ContextMemory {
             masked.findings,
             now,
             &*self.config.tokenizer,
+            self.config.window.compression_ratio,
         )?;
         let mut tiers = self.tiers.lock();
         let mut id = id;
@@ -426,14 +427,9 @@ impl ContextMemory {
             .get(tenant)
             .map(|t| t.working.iter().chain(&t.short_term).cloned().collect())
             .unwrap_or_default();
-        let mut long: Vec<Entry> = self
-            .long_term
-            .entries(tenant)?
-            .into_iter()
-            .filter(|e| e.tenant() == tenant)
-            .collect();
-        long.sort_unstable_by(|a, b| a.id().cmp(b.id()));
-        all.extend(long);
+        let long = self.long_term.entries_by_id(tenant)?;
+        all.reserve(long.len());
+        all.extend(long.into_iter().filter(|e| e.tenant() == tenant));
         Ok(all)
     }
 
@@ -499,7 +495,7 @@ impl ContextMemory {
             b.score
                 .total
                 .total_cmp(&a.score.total)
-                .then(a.id.cmp(&b.id))
+                .then_with(|| a.id.cmp(&b.id))
         });
         hits.truncate(limit);
         Ok(hits)
@@ -546,7 +542,7 @@ impl ContextMemory {
         }
         removed.extend(self.long_term.remove_where(&expired)?);
         tiers.retain(|_, t| !(t.working.is_empty() && t.short_term.is_empty()));
-        removed.sort_by(|a, b| a.tenant().cmp(b.tenant()).then(a.id().cmp(b.id())));
+        removed.sort_by(|a, b| a.tenant().cmp(b.tenant()).then_with(|| a.id().cmp(b.id())));
         Ok(removed)
     }
 

@@ -111,6 +111,7 @@ pub fn pack(
             masked.findings,
             options.now,
             &*options.tokenizer,
+            options.window.compression_ratio,
         )?);
     }
     let request = window::Request {

@@ -129,6 +129,9 @@ pub(crate) struct Bm25 {
     q: usize,
     /// `tf[i * q + k]`: frequency of query term `k` in candidate `i`.
     tf: Vec<u32>,
+    /// `sentences[i * q + k]`: the sentences of candidate `i` containing query term `k`
+    /// ([`TermCount::sentences`](super::analysis::TermCount)), read in the same lookup as the frequency.
+    sentences: Vec<u64>,
     dl: Vec<u32>,
     idf: Vec<f64>,
     avgdl: f64,
@@ -138,6 +141,7 @@ impl Bm25 {
     pub fn new(query: &Query, docs: &[&Analysis]) -> Bm25 {
         let q = query.distinct.len();
         let mut tf = vec![0u32; docs.len() * q];
+        let mut sentences = vec![0u64; docs.len() * q];
         let mut dl = Vec::with_capacity(docs.len());
         let mut df = vec![0usize; q];
         let mut total_len = 0usize;
@@ -145,9 +149,11 @@ impl Bm25 {
             dl.push(u32::try_from(doc.terms.len()).unwrap_or(u32::MAX));
             total_len += doc.terms.len();
             for (k, &t) in query.distinct.iter().enumerate() {
-                let f = doc.frequency(t);
-                tf[i * q + k] = f;
-                df[k] += usize::from(f > 0);
+                if let Some(count) = doc.count(t) {
+                    tf[i * q + k] = count.count;
+                    sentences[i * q + k] = count.sentences;
+                    df[k] += usize::from(count.count > 0);
+                }
             }
         }
         let n = docs.len() as f64;
@@ -163,6 +169,7 @@ impl Bm25 {
         Bm25 {
             q,
             tf,
+            sentences,
             dl,
             idf,
             avgdl,
@@ -174,8 +181,14 @@ impl Bm25 {
         &self.idf
     }
 
-    fn row(&self, i: usize) -> &[u32] {
+    /// Return candidate `i`'s frequency of each query term.
+    pub fn row(&self, i: usize) -> &[u32] {
         &self.tf[i * self.q..(i + 1) * self.q]
+    }
+
+    /// Return, for each query term, the sentences of candidate `i` containing it.
+    pub fn sentences(&self, i: usize) -> &[u64] {
+        &self.sentences[i * self.q..(i + 1) * self.q]
     }
 
     /// Return `true` if candidate `i` contains at least one query term.

@@ -29,7 +29,9 @@
 use serde::Serialize;
 
 use super::boundaries;
-use super::compress::{compress_with, Compressed};
+use super::compress::{
+    compress_with, extract, render_extract, Compressed, QueryTerm, Scratch, Terms,
+};
 use super::entry::{Entry, Importance, Tier};
 use super::error::ContextError;
 use super::knapsack::{self, Choice, Item};
@@ -237,13 +239,15 @@ pub(crate) fn build(
     let sep_tokens = tokenizer.try_count(&options.separator)?;
     let capacity = available + sep_tokens;
     let mut items: Vec<Item> = Vec::with_capacity(candidates.len());
+    let mut scratch = Scratch::default();
+    let mut present = Vec::new();
     for (i, c) in candidates.iter_mut().enumerate() {
         c.compressed = compress_with(
             c.entry.analysis(),
-            &query,
-            bm25.idf(),
+            &query_terms(&query, &bm25, i, &mut present),
             options.compression_ratio,
-            bm25.matches_any(i),
+            Some(c.entry.lead()),
+            &mut scratch,
         );
         let value = (c.score.total * SCALE).round() as i64;
         let compressed_value = (c.score.total * options.compressed_value * SCALE).round() as i64;
@@ -268,9 +272,19 @@ pub(crate) fn build(
 
     // Render, count exactly, and repair in the rare case BPE merges pushed it over.
     loop {
+        let extract_of = |i: usize| {
+            let mut present = Vec::new();
+            let terms = query_terms(&query, &bm25, i, &mut present);
+            extract(
+                candidates[i].entry.analysis(),
+                &terms,
+                options.compression_ratio,
+            )
+        };
         let window = render(
             &candidates,
             &choices,
+            &extract_of,
             options,
             tokenizer,
             with_tiers,
@@ -318,6 +332,32 @@ pub(crate) fn build(
     }
 }
 
+/// Return which query terms candidate `i` contains (for ranking its sentences), using `present`
+/// as the buffer.
+fn query_terms<'a>(
+    query: &Query,
+    bm25: &Bm25,
+    i: usize,
+    present: &'a mut Vec<QueryTerm>,
+) -> Terms<'a> {
+    if !bm25.matches_any(i) {
+        return Terms::None;
+    }
+    present.clear();
+    let terms = query.distinct.iter().zip(bm25.idf()).zip(bm25.row(i));
+    let terms = terms.zip(bm25.sentences(i));
+    present.extend(
+        terms
+            .filter(|&((_, &f), _)| f > 0)
+            .map(|(((&term, &idf), _), &sentences)| QueryTerm {
+                term,
+                idf,
+                sentences,
+            }),
+    );
+    Terms::Some(present)
+}
+
 impl Item {
     fn option_value(&self, choice: Choice) -> i64 {
         match choice {
@@ -331,6 +371,7 @@ impl Item {
 fn render(
     candidates: &[Candidate<'_>],
     choices: &[Choice],
+    extract_of: &dyn Fn(usize) -> Vec<usize>,
     options: &WindowOptions,
     tokenizer: &dyn Tokenizer,
     with_tiers: bool,
@@ -344,9 +385,9 @@ fn render(
         x.entry
             .importance()
             .cmp(&y.entry.importance())
-            .then(y.score.total.total_cmp(&x.score.total))
-            .then(x.entry.created_at().cmp(&y.entry.created_at()))
-            .then(x.entry.id().cmp(y.entry.id()))
+            .then_with(|| y.score.total.total_cmp(&x.score.total))
+            .then_with(|| x.entry.created_at().cmp(&y.entry.created_at()))
+            .then_with(|| x.entry.id().cmp(y.entry.id()))
     });
     let mut text = String::new();
     let mut entries = Vec::with_capacity(chosen.len());
@@ -356,7 +397,12 @@ fn render(
         let e = c.entry;
         let (form, body, tokens, value) = match (choices[i], &c.compressed) {
             (Choice::Compressed, Some(k)) => {
-                let body = k.render(e.content(), e.summary(), e.analysis());
+                let body = match k {
+                    Compressed::Summary { .. } => e.summary().unwrap_or_default().to_owned(),
+                    Compressed::Sentences { .. } => {
+                        render_extract(e.content(), e.analysis(), &extract_of(i))
+                    }
+                };
                 let form = if matches!(k, Compressed::Summary { .. }) {
                     Form::Summary
                 } else {
@@ -402,7 +448,7 @@ fn render(
         b.score
             .total
             .total_cmp(&a.score.total)
-            .then(a.entry.id().cmp(b.entry.id()))
+            .then_with(|| a.entry.id().cmp(b.entry.id())) // lazily: ids are behind pointers
     });
     Ok(ContextWindow {
         text,
