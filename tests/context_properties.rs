@@ -137,7 +137,7 @@ proptest! {
                             prop_assert!(owned[t].contains(&e.id));
                         }
                         for e in &w.omitted {
-                            prop_assert!(owned[t].contains(&e.id));
+                            prop_assert!(owned[t].contains(&*e.id));
                         }
                         for other in TENANTS.iter().filter(|&&o| o != t) {
                             prop_assert!(!w.text.contains(other), "{} saw {}", t, other);

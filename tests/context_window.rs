@@ -126,7 +126,7 @@ fn the_window_explains_each_entry_and_lists_what_was_left_out() {
     );
     assert!(e.score.relevance > 0.0 && e.score.importance == 0.8 && e.score.decay == 1.0);
     assert_eq!(w.omitted.len(), 1);
-    assert_eq!(w.omitted[0].id, "1");
+    assert_eq!(&*w.omitted[0].id, "1");
     let json = serde_json::to_value(&w).unwrap();
     assert!(json["entries"][0]["score"]["relevance"].is_number());
 }

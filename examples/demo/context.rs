@@ -164,10 +164,10 @@ pub fn show() -> Result<(), Box<dyn Error>> {
     println!();
     let other = memory.build_window("globex", QUESTION, MAX_TOKENS, RESERVE, NOW)?;
     explain("globex", &other);
-    let candidates = other.entries.iter().map(|e| &e.id);
+    let candidates = other.entries.iter().map(|e| e.id.as_str());
     let leaked = candidates
-        .chain(other.omitted.iter().map(|o| &o.id))
-        .filter(|id| acme_ids.contains(id))
+        .chain(other.omitted.iter().map(|o| &*o.id))
+        .filter(|id| acme_ids.iter().any(|a| a == id))
         .count();
     println!("  acme entries among globex's candidates: {leaked}");
     match memory.get("globex", &acme_ids[0], NOW) {

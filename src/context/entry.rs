@@ -184,7 +184,9 @@ impl NewEntry {
 
 #[derive(Debug, Clone)]
 struct EntryData {
-    id: String,
+    /// Shared, so that listing an entry (a window's left-out list names thousands) does not
+    /// allocate a copy of its id.
+    id: Arc<str>,
     tenant: String,
     content: String,
     summary: Option<String>,
@@ -227,7 +229,7 @@ impl Entry {
         let lead = LeadExtract::new(&analysis, compression_ratio);
         let created_at = new.created_at.unwrap_or(now);
         Ok(Entry(Arc::new(EntryData {
-            id,
+            id: id.into(),
             tenant: tenant.to_owned(),
             content: new.content,
             summary: new.summary,
@@ -247,10 +249,10 @@ impl Entry {
     /// Return the entry with another id (no copy when this is the only handle).
     pub(crate) fn with_id(mut self, id: String) -> Entry {
         match Arc::get_mut(&mut self.0) {
-            Some(data) => data.id = id,
+            Some(data) => data.id = id.into(),
             None => {
                 let mut data = (*self.0).clone();
-                data.id = id;
+                data.id = id.into();
                 self.0 = Arc::new(data);
             }
         }
@@ -260,6 +262,10 @@ impl Entry {
     /// Return the id (unique within the tenant).
     pub fn id(&self) -> &str {
         &self.0.id
+    }
+    /// The id as a shared string: a reference count, not a copy.
+    pub(crate) fn shared_id(&self) -> Arc<str> {
+        Arc::clone(&self.0.id)
     }
     /// Return the tenant the entry belongs to.
     pub fn tenant(&self) -> &str {

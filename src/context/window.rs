@@ -27,6 +27,7 @@
 //! [`Tokenizer::splits_at_spaces`]: super::Tokenizer::splits_at_spaces
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use super::boundaries;
 use super::compress::{
@@ -130,8 +131,8 @@ pub struct WindowEntry {
 /// A candidate left out of the window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmittedEntry {
-    /// The entry's id.
-    pub id: String,
+    /// The entry's id (shared with the stored entry: a window can leave out thousands).
+    pub id: Arc<str>,
     /// Its importance.
     pub importance: Importance,
     /// Tokens of the full content.
@@ -461,7 +462,7 @@ fn render(
         omitted: omitted
             .into_iter()
             .map(|c| OmittedEntry {
-                id: c.entry.id().to_owned(),
+                id: c.entry.shared_id(),
                 importance: c.entry.importance(),
                 full_tokens: c.entry.tokens(),
                 score: c.score,
