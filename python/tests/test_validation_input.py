@@ -59,11 +59,19 @@ def test_source_over_the_limit_is_refused_before_parsing() -> None:
     assert err.value.code == ErrorCode.VALIDATION_INPUT_TOO_LARGE
 
 
-def test_10000_nested_parentheses_are_validated_without_overflowing_the_stack() -> None:
+def test_10000_nested_parentheses_are_one_syntax_error_without_overflowing_the_stack() -> None:
+    # Like CPython's tokenizer, the 201st nested bracket is "too many nested parentheses".
     source = "x = " + "(" * 10_000 + "1" + ")" * 10_000 + "\n"
     report = cognition_core.validate(source, level="strict")
     assert report.lines == 1
+    syntax = [i for i in report.issues if i.rule == "E999"]
+    assert [(i.line, i.column) for i in syntax] == [(1, 205)]
     assert "E501" in {i.rule for i in report.issues}
+
+
+def test_200_nested_parentheses_compile() -> None:
+    source = "x = " + "(" * 200 + "1" + ")" * 200 + "\n"
+    assert "E999" not in {i.rule for i in cognition_core.validate(source, level="strict").issues}
 
 
 def test_unbalanced_nesting_is_a_syntax_error() -> None:

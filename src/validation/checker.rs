@@ -119,8 +119,9 @@ pub(crate) struct Checker<'a> {
     /// Ruff's checks for what its parser accepts but CPython's compiler rejects.
     semantic: SemanticSyntaxChecker,
     /// What [`SemanticSyntaxChecker`] reported (it reports through `&self`).
-    semantic_errors: RefCell<Vec<SemanticSyntaxError>>,
-    future_annotations: bool,
+    pub(crate) semantic_errors: RefCell<Vec<SemanticSyntaxError>>,
+    /// Whether `from __future__ import annotations` was seen.
+    pub(crate) future_annotations: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -470,109 +471,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
             _ => visitor::walk_expr(self, expr),
         }
         self.parent_is_binop = parent_is_binop;
-    }
-}
-
-impl ruff_python_parser::semantic_errors::SemanticSyntaxContext for Checker<'_> {
-    fn future_annotations_or_stub(&self) -> bool {
-        self.future_annotations
-    }
-
-    fn lazy_import_context(
-        &self,
-    ) -> Option<ruff_python_parser::semantic_errors::LazyImportContext> {
-        None
-    }
-
-    fn python_version(&self) -> ast::PythonVersion {
-        super::parse::TARGET_VERSION
-    }
-
-    fn source(&self) -> &str {
-        self.src
-    }
-
-    fn global(&self, _name: &str) -> Option<TextRange> {
-        // Needs every `global` of a scope before its body is walked; not tracked.
-        None
-    }
-
-    fn has_nonlocal_binding(&self, _name: &str) -> bool {
-        // Needs the bindings of enclosing scopes; not tracked, so never reported.
-        true
-    }
-
-    fn in_async_context(&self) -> bool {
-        for scope in self.scopes.iter().rev() {
-            match scope.kind {
-                ScopeKind::Function => return scope.is_async,
-                ScopeKind::Comprehension | ScopeKind::Generator => {}
-                ScopeKind::Lambda | ScopeKind::Class | ScopeKind::Module => return false,
-            }
-        }
-        false
-    }
-
-    fn in_await_allowed_context(&self) -> bool {
-        for scope in self.scopes.iter().rev() {
-            match scope.kind {
-                ScopeKind::Function | ScopeKind::Lambda => return true,
-                ScopeKind::Comprehension | ScopeKind::Generator => {}
-                ScopeKind::Class | ScopeKind::Module => return false,
-            }
-        }
-        false
-    }
-
-    fn in_yield_allowed_context(&self) -> bool {
-        matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Lambda)
-    }
-
-    fn in_sync_comprehension(&self) -> bool {
-        self.scopes.iter().any(|s| {
-            matches!(s.kind, ScopeKind::Comprehension | ScopeKind::Generator) && !s.is_async
-        })
-    }
-
-    fn in_class_body_comprehension(&self) -> bool {
-        for scope in self.scopes.iter().rev() {
-            match scope.kind {
-                ScopeKind::Comprehension | ScopeKind::Generator => {}
-                ScopeKind::Class => return true,
-                _ => return false,
-            }
-        }
-        false
-    }
-
-    fn in_module_scope(&self) -> bool {
-        self.scope().kind == ScopeKind::Module
-    }
-
-    fn in_function_scope(&self) -> bool {
-        self.scope().kind == ScopeKind::Function
-    }
-
-    fn in_generator_context(&self) -> bool {
-        self.scope().kind == ScopeKind::Generator
-    }
-
-    fn in_notebook(&self) -> bool {
-        false
-    }
-
-    fn report_semantic_error(&self, error: SemanticSyntaxError) {
-        self.semantic_errors.borrow_mut().push(error);
-    }
-
-    fn in_loop_context(&self) -> bool {
-        self.scope().loop_body_depth > 0
-    }
-
-    fn is_bound_parameter(&self, name: &str) -> bool {
-        self.scope()
-            .parameters
-            .is_some_and(|p| p.iter().any(|param| param.name().as_str() == name))
     }
 }
 

@@ -46,6 +46,7 @@ mod rules;
 mod runner;
 mod sarif;
 mod score;
+mod semantic;
 mod source;
 mod suppress;
 mod syntax;
