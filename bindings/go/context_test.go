@@ -33,18 +33,41 @@ type contextVectors struct {
 			Importance string `json:"importance"`
 			Summary    string `json:"summary"`
 		} `json:"entries"`
-		Query     string `json:"query"`
-		MaxTokens int    `json:"max_tokens"`
-		Reserve   int    `json:"reserve_output_tokens"`
-		Expect    struct {
-			IDs      []string `json:"ids"`
-			Forms    []string `json:"forms"`
-			Text     string   `json:"text"`
-			Tokens   int      `json:"tokens"`
-			Error    string   `json:"error"`
-			Required int      `json:"required"`
-		} `json:"expect"`
+		Query     string        `json:"query"`
+		MaxTokens int           `json:"max_tokens"`
+		Reserve   int           `json:"reserve_output_tokens"`
+		Expect    packingExpect `json:"expect"`
 	} `json:"packing"`
+}
+
+// packingExpect is what a packing vector expects of its window.
+type packingExpect struct {
+	IDs      []string `json:"ids"`
+	Forms    []string `json:"forms"`
+	Text     string   `json:"text"`
+	Tokens   int      `json:"tokens"`
+	Error    string   `json:"error"`
+	Required int      `json:"required"`
+}
+
+// checkPackedWindow compares a window with a vector's expectation; idOf maps a window id to the
+// entry's position in the vector.
+func checkPackedWindow(t *testing.T, w cognition.ContextWindow, want packingExpect, idOf func(string) string) {
+	t.Helper()
+	ids, forms := []string{}, []string{}
+	for _, e := range w.Entries {
+		ids = append(ids, idOf(e.ID))
+		forms = append(forms, string(e.Form))
+	}
+	if strings.Join(ids, ",") != strings.Join(want.IDs, ",") {
+		t.Errorf("ids %v, want %v", ids, want.IDs)
+	}
+	if want.Forms != nil && strings.Join(forms, ",") != strings.Join(want.Forms, ",") {
+		t.Errorf("forms %v, want %v", forms, want.Forms)
+	}
+	if w.Text != want.Text || w.Tokens != want.Tokens {
+		t.Errorf("text %q (%d tokens), want %q (%d)", w.Text, w.Tokens, want.Text, want.Tokens)
+	}
 }
 
 var t0 = time.UnixMilli(1_700_000_000_000).UTC()
@@ -140,20 +163,7 @@ func TestContextPackingVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids, forms := []string{}, []string{}
-			for _, e := range w.Entries {
-				ids = append(ids, e.ID)
-				forms = append(forms, string(e.Form))
-			}
-			if strings.Join(ids, ",") != strings.Join(c.Expect.IDs, ",") {
-				t.Errorf("ids %v, want %v", ids, c.Expect.IDs)
-			}
-			if c.Expect.Forms != nil && strings.Join(forms, ",") != strings.Join(c.Expect.Forms, ",") {
-				t.Errorf("forms %v, want %v", forms, c.Expect.Forms)
-			}
-			if w.Text != c.Expect.Text || w.Tokens != c.Expect.Tokens {
-				t.Errorf("text %q (%d tokens), want %q (%d)", w.Text, w.Tokens, c.Expect.Text, c.Expect.Tokens)
-			}
+			checkPackedWindow(t, w, c.Expect, func(id string) string { return id })
 		})
 	}
 }
@@ -268,21 +278,7 @@ func TestContextPackingVectorsThroughTheMemory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids := []string{}
-			forms := []string{}
-			for _, e := range w.Entries {
-				ids = append(ids, position[e.ID])
-				forms = append(forms, string(e.Form))
-			}
-			if strings.Join(ids, ",") != strings.Join(c.Expect.IDs, ",") {
-				t.Errorf("ids %v, want %v", ids, c.Expect.IDs)
-			}
-			if c.Expect.Forms != nil && strings.Join(forms, ",") != strings.Join(c.Expect.Forms, ",") {
-				t.Errorf("forms %v, want %v", forms, c.Expect.Forms)
-			}
-			if w.Text != c.Expect.Text || w.Tokens != c.Expect.Tokens {
-				t.Errorf("text %q (%d tokens), want %q (%d)", w.Text, w.Tokens, c.Expect.Text, c.Expect.Tokens)
-			}
+			checkPackedWindow(t, w, c.Expect, func(id string) string { return position[id] })
 		})
 	}
 }

@@ -252,7 +252,7 @@ func (l *RevenueLedger) ApplyEvent(event []byte) (applied bool, err error) {
 //
 // Errors: [CodeRevenueMissingFXRate], [CodeRevenueAmountOutOfRange].
 func (l *RevenueLedger) ReportJSON(asOf time.Time) ([]byte, error) {
-	day := asOf.Format(time.DateOnly)
+	day := dayOf(asOf)
 	var out C.cog_string
 	err := l.with(func(p *C.cog_revenue_ledger) C.cog_status {
 		d, n := strIn(day)

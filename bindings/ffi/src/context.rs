@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use cognition_core::context::{
-    count_tokens, mask, pack, ContextMemory, Encoding, Importance, MaskMode, MemoryConfig,
-    NewEntry, PackOptions,
+    count_tokens, mask, pack, ContextMemory, ContextWindow, Encoding, Importance, MaskMode,
+    MemoryConfig, NewEntry, PackOptions,
 };
 
 use crate::error::Failure;
@@ -27,6 +27,13 @@ fn memory_ref<'a>(memory: *const cog_context_memory) -> Result<&'a ContextMemory
     unsafe { memory.as_ref() }
         .map(|m| &m.memory)
         .ok_or_else(|| Failure::null("memory"))
+}
+
+/// The window as the JSON both window entry points write.
+fn window_json(window: &ContextWindow) -> Result<cog_string, Failure> {
+    serde_json::to_string(window)
+        .map(cog_string::from_string)
+        .map_err(|e| Failure::invalid_argument(format!("window is not serialisable: {e}")))
 }
 
 fn encoding_in(name: &str) -> Result<Encoding, Failure> {
@@ -183,9 +190,7 @@ pub unsafe extern "C" fn cog_context_memory_build_window(
         let tenant = unsafe { str_in(tenant, tenant_len, "tenant") }?;
         let query = unsafe { str_in(query, query_len, "query") }?;
         let window = memory.build_window(tenant, query, max_tokens, reserve_output_tokens, now_millis)?;
-        let json = serde_json::to_string(&window)
-            .map_err(|e| Failure::invalid_argument(format!("window is not serialisable: {e}")))?;
-        unsafe { write_out(out_json, cog_string::from_string(json)) };
+        unsafe { write_out(out_json, window_json(&window)?) };
         Ok(())
     }
 }
@@ -293,9 +298,7 @@ pub unsafe extern "C" fn cog_context_pack(
             ..PackOptions::default()
         };
         let window = pack(&entries, query, max_tokens, &options)?;
-        let json = serde_json::to_string(&window)
-            .map_err(|e| Failure::invalid_argument(format!("window is not serialisable: {e}")))?;
-        unsafe { write_out(out_json, cog_string::from_string(json)) };
+        unsafe { write_out(out_json, window_json(&window)?) };
         Ok(())
     }
 }
